@@ -1,0 +1,118 @@
+"""Exceptions raised by ome_events.
+
+The tree::
+
+    OmeEventsError                 base of everything raised on purpose here
+    └── ParseError(ValueError)     a line (or a compressed file) could not be read as an event:
+                                   carries file, line number, byte offset, an excerpt and
+                                   what was expected
+
+A ``ParseError`` also subclasses :class:`ValueError`, so code that already catches
+``ValueError`` around parsing keeps working. It never means that anything after the bad
+line is lost: every reader in this package continues with the next line.
+"""
+
+from __future__ import annotations
+
+__all__ = ["OmeEventsError", "ParseError"]
+
+#: How many characters of the offending line an error message shows.
+EXCERPT_CHARS = 80
+
+
+class OmeEventsError(Exception):
+    """Base class of the exceptions raised by ome_events."""
+
+
+class ParseError(OmeEventsError, ValueError):
+    """A line is not a valid OME event.
+
+    Attributes:
+        reason: what was wrong, e.g. ``"not valid JSON: unexpected character"``.
+        expected: what a valid line has at that place, e.g. ``"a JSON object"``.
+        file: the file the line came from, or ``None`` for in-memory input.
+        line: the 1-based line number, or ``None`` when not known.
+        offset: the byte offset of the start of the line in its file, or ``None``.
+        excerpt: the first characters of the line, with control characters escaped.
+        path: where in the JSON object the problem is (``$.snapshot.tracks[1]``), if known.
+    """
+
+    reason: str
+    expected: str
+    file: str | None
+    line: int | None
+    offset: int | None
+    excerpt: str
+    path: str | None
+
+    def __init__(
+        self,
+        reason: str,
+        *,
+        expected: str = "one JSON object per line",
+        file: str | None = None,
+        line: int | None = None,
+        offset: int | None = None,
+        excerpt: str = "",
+        path: str | None = None,
+    ) -> None:
+        self.reason = reason
+        self.expected = expected
+        self.file = file
+        self.line = line
+        self.offset = offset
+        self.excerpt = excerpt
+        self.path = path
+        super().__init__(self._message())
+
+    def located(self, *, file: str | None, line: int | None, offset: int | None) -> ParseError:
+        """Return a copy of this error that says where the line was read from."""
+        return ParseError(
+            self.reason,
+            expected=self.expected,
+            file=file if file is not None else self.file,
+            line=line if line is not None else self.line,
+            offset=offset if offset is not None else self.offset,
+            excerpt=self.excerpt,
+            path=self.path,
+        )
+
+    def _message(self) -> str:
+        where = []
+        if self.file is not None:
+            where.append(self.file)
+        if self.line is not None:
+            where.append(f"line {self.line}")
+        if self.offset is not None:
+            where.append(f"byte {self.offset}")
+        text = f"{', '.join(where)}: " if where else ""
+        text += self.reason
+        if self.path:
+            text += f" at {self.path}"
+        text += f" (expected {self.expected})"
+        if self.excerpt:
+            text += f": {self.excerpt}"
+        return text
+
+    def __reduce__(self) -> tuple[object, ...]:
+        # Keyword-only arguments are not restored by the default pickling of exceptions.
+        return (_rebuild_parse_error, (self.reason, self.__dict__.copy()))
+
+
+def _rebuild_parse_error(reason: str, state: dict[str, object]) -> ParseError:
+    error = ParseError(reason)
+    error.__dict__.update(state)
+    error.args = (error._message(),)
+    return error
+
+
+def excerpt(data: bytes | str, limit: int = EXCERPT_CHARS) -> str:
+    """Return the start of ``data`` as printable text: bad UTF-8 and control characters escaped."""
+    if isinstance(data, bytes):
+        text = data[: limit * 4].decode("utf-8", "backslashreplace")
+    else:
+        text = data
+    shown = "".join(c if c.isprintable() else repr(c)[1:-1] for c in text[:limit])
+    if len(shown) > limit or len(text) > limit:
+        shown = shown[:limit] + "…"
+    return shown

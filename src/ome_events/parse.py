@@ -1,0 +1,476 @@
+"""The sans-IO parser: bytes in, events out. Never opens, reads or sleeps.
+
+* :func:`parse_line` turns one line into an :class:`~ome_events.model.Event`.
+* :class:`LineDecoder` takes byte chunks of any size, keeps a partial line until its
+  ``\\n`` arrives (OME writes lines of 1024 bytes or more as two writes: content, then
+  newline), and returns the events of the complete lines.
+
+Errors: a bad line gives :class:`~ome_events.errors.ParseError` (a ``ValueError``) that says
+where and what was expected. Arbitrary input bytes produce events or ``ParseError``, never
+another exception (a hypothesis test holds us to it).
+
+Limits, so that memory stays bounded on absurd input:
+
+* a line longer than ``max_line_bytes`` (64 MiB by default) is reported and skipped while it
+  streams in: the decoder stops buffering it and drops bytes until the next newline;
+* JSON nested deeper than 1024 levels is rejected (orjson's limit) with a ParseError;
+* integers beyond 64 bits are read as floats (orjson), so they never fail.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from datetime import UTC, datetime
+from typing import Any, Literal
+
+import orjson
+
+from ome_events.errors import ParseError, excerpt
+from ome_events.model import (
+    Category,
+    Cause,
+    Event,
+    EventType,
+    Level,
+    Origin,
+    SourceId,
+    _FilledEvent,
+)
+
+__all__ = [
+    "DEFAULT_MAX_LINE_BYTES",
+    "LineDecoder",
+    "decode_all",
+    "event_from_object",
+    "parse_line",
+]
+
+#: The default longest line, newline excluded, that a decoder accepts.
+DEFAULT_MAX_LINE_BYTES = 64 * 1024 * 1024
+
+ErrorPolicy = Literal["raise", "skip", "collect"]
+
+_BOM = b"\xef\xbb\xbf"
+_REQUIRED = ("time", "level", "category", "type", "sourceId", "summary")
+
+_loads = orjson.loads
+_JSONDecodeError = orjson.JSONDecodeError
+_fromisoformat = datetime.fromisoformat
+_new_origin = tuple.__new__
+
+_LEVELS: dict[str, Level] = {m.value: m for m in Level}
+_CATEGORIES: dict[str, Category] = {m.value: m for m in Category}
+_TYPES: dict[str, EventType] = {m.value: m for m in EventType}
+_CAUSES: dict[str, Cause] = {m.value: m for m in Cause}
+
+# Source IDs repeat endlessly (a few streams, many events), so parsed ones are kept.
+_SOURCE_CACHE: dict[tuple[str, str], SourceId] = {}
+_SOURCE_CACHE_MAX = 50_000
+
+
+def _source(raw: Any, category: str) -> SourceId:
+    if type(raw) is not str:
+        raise ParseError("'sourceId' is not a string", expected="'sourceId' as a string")
+    if len(_SOURCE_CACHE) >= _SOURCE_CACHE_MAX:
+        _SOURCE_CACHE.clear()
+    source = _SOURCE_CACHE[(category, raw)] = SourceId.parse(raw, category)
+    return source
+
+
+def _unknown(
+    cls: type[Level] | type[Category] | type[EventType] | type[Cause],
+    key: str,
+    value: Any,
+    strict: bool,
+) -> Any:
+    if type(value) is not str:
+        raise ParseError(f"{key!r} is not a string", expected=f"{key!r} as a string")
+    if strict:
+        known = ", ".join(m.value for m in cls)
+        raise ParseError(f"unknown {key} {value!r}", expected=f"one of {known} (strict mode)")
+    return cls(value)
+
+
+def event_from_object(obj: Any, origin: Origin | None = None, strict: bool = False) -> Event:
+    """Build an Event from an already decoded JSON object.
+
+    Raises ParseError (without a location; callers add it) when a required key is missing
+    or has the wrong type. Unknown level/category/type/cause values are kept unless
+    ``strict``.
+    """
+    if type(obj) is not dict:
+        kind = "an array" if type(obj) is list else f"a JSON {type(obj).__name__}"
+        raise ParseError(f"the line is {kind}", expected="a JSON object")
+    try:
+        time_text = obj["time"]
+        level_text = obj["level"]
+        category_text = obj["category"]
+        type_text = obj["type"]
+        source_text = obj["sourceId"]
+        summary = obj["summary"]
+    except KeyError:
+        missing = [key for key in _REQUIRED if key not in obj]
+        raise ParseError(
+            f"missing {', '.join(repr(k) for k in missing)}",
+            expected="the keys " + ", ".join(_REQUIRED),
+        ) from None
+
+    try:
+        time = _fromisoformat(time_text)
+    except (TypeError, ValueError):
+        raise ParseError(
+            f"'time' is not an ISO 8601 time: {excerpt(str(time_text), 40)}",
+            expected="'time' like 2025-03-26T05:21:46.315+00:00",
+        ) from None
+    if time.tzinfo is None:
+        if strict:
+            raise ParseError("'time' has no UTC offset", expected="a time with ±HH:MM offset")
+        time = time.replace(tzinfo=UTC)
+
+    # Lookups first, type checks only on a miss: the common line costs a dict hit each.
+    try:
+        level = _LEVELS[level_text]
+    except (KeyError, TypeError):
+        level = _unknown(Level, "level", level_text, strict)
+    try:
+        category = _CATEGORIES[category_text]
+    except (KeyError, TypeError):
+        category = _unknown(Category, "category", category_text, strict)
+    try:
+        event_type = _TYPES[type_text]
+    except (KeyError, TypeError):
+        event_type = _unknown(EventType, "type", type_text, strict)
+    cause_text = obj.get("cause")
+    cause = None
+    if cause_text is not None:
+        try:
+            cause = _CAUSES[cause_text]
+        except (KeyError, TypeError):
+            cause = _unknown(Cause, "cause", cause_text, strict)
+    try:
+        source = _SOURCE_CACHE[(category_text, source_text)]
+    except (KeyError, TypeError):
+        source = _source(source_text, category_text)
+    if type(summary) is not str:
+        raise ParseError("'summary' is not a string", expected="'summary' as a string")
+
+    event = _FilledEvent(time, level, category, event_type, cause, source, summary, obj, origin)
+    event.__class__ = Event  # type: ignore[assignment]  # see model._EventSlots
+    if strict and "snapshot" in obj:
+        from ome_events.snapshots import type_snapshot
+
+        type_snapshot(event_type.value, obj["snapshot"], strict=True)
+    return event  # type: ignore[return-value]
+
+
+def _decode_json(line: bytes | str) -> Any:
+    try:
+        return _loads(line)
+    except _JSONDecodeError as error:
+        reason = str(error).split(": line ")[0]
+        raise ParseError(f"not valid JSON: {reason}", expected="one JSON object per line") from None
+
+
+def parse_line(
+    line: bytes | str,
+    *,
+    strict: bool = False,
+    file: str | None = None,
+    line_number: int | None = None,
+    offset: int | None = None,
+) -> Event:
+    """Parse one line of ``events.log`` (a trailing ``\\n``/``\\r\\n`` and a BOM are allowed).
+
+    ``file``, ``line_number`` and ``offset`` are only used for ``Event.origin`` and in error
+    messages. Raises :class:`ParseError` for anything that is not an event.
+
+    >>> event = parse_line('{"time":"2025-03-26T05:21:46.315+00:00","level":"Info",'
+    ...     '"category":"StreamEvent","type":"StreamCreated","sourceId":"#default#app/cam1",'
+    ...     '"summary":"Stream created. Id: 103"}')
+    >>> event.type, event.source.stream, event.fields["Id"]
+    (<EventType.STREAM_CREATED: 'StreamCreated'>, 'cam1', '103')
+    """
+    if isinstance(line, str):
+        data = line.encode("utf-8", "surrogatepass")
+    else:
+        data = line
+    if data.startswith(_BOM):
+        data = data[3:]
+    origin = None
+    if line_number is not None or file is not None:
+        origin = Origin(file, line_number or 0, offset or 0)
+    try:
+        return event_from_object(_decode_json(data), origin=origin, strict=strict)
+    except ParseError as error:
+        raise ParseError(
+            error.reason,
+            expected=error.expected,
+            file=file,
+            line=line_number,
+            offset=offset,
+            excerpt=excerpt(data),
+            path=error.path,
+        ) from None
+
+
+class LineDecoder:
+    """Incremental, sans-IO decoder: feed byte chunks, get the events of complete lines.
+
+    >>> decoder = LineDecoder(file="events.log")
+    >>> decoder.feed(b'{"time":"2025-03-26T05:21:46.315+00:00","level":"Info","categ')
+    []
+    >>> [e.type.value for e in decoder.feed(b'ory":"ServerEvent","type":"ServerStarted",'
+    ...     b'"sourceId":"x","summary":"Server started."}\\n')]
+    ['ServerStarted']
+    >>> decoder.offset, decoder.line
+    (147, 2)
+
+    Bad lines, by ``errors``:
+
+    * ``"raise"`` (default): ``feed`` raises the ParseError of the first bad line. Nothing is
+      lost: the events of the good lines before it and all bytes after it stay in the
+      decoder; call ``feed(b"")`` to get them and carry on.
+    * ``"skip"``: bad lines are counted in ``error_count`` and dropped.
+    * ``"collect"``: as skip, and the errors are kept in ``errors`` (the newest
+      ``max_errors``).
+
+    With skip and collect, ``on_error`` (if given) is called with each error as it is met.
+
+    ``offset`` is the byte offset just past the last complete line consumed (where a
+    follower resumes), ``line`` the number of the next line. Blank lines, a BOM at offset 0
+    and ``\\r\\n`` endings are accepted silently.
+    """
+
+    def __init__(
+        self,
+        *,
+        file: str | None = None,
+        offset: int = 0,
+        line: int = 1,
+        errors: ErrorPolicy = "raise",
+        strict: bool = False,
+        max_line_bytes: int = DEFAULT_MAX_LINE_BYTES,
+        max_errors: int = 1000,
+        on_error: Callable[[ParseError], object] | None = None,
+    ) -> None:
+        if errors not in ("raise", "skip", "collect"):
+            raise ValueError(f"errors must be 'raise', 'skip' or 'collect', not {errors!r}")
+        self.file = file
+        self.offset = offset
+        self.line = line
+        self.policy: ErrorPolicy = errors
+        self.strict = strict
+        self.max_line_bytes = max_line_bytes
+        self.max_errors = max_errors
+        self.on_error = on_error
+        self.error_count = 0
+        self.errors: list[ParseError] = []
+        self._pending: list[bytes] = []  # the start of a line whose newline has not come
+        self._pending_bytes = 0
+        self._skipping = False  # inside an over-long line: counting, not keeping, its bytes
+        self._ready: list[Event] = []  # decoded before a raised error, returned next time
+        self._unread = b""  # not yet decoded when an error was raised
+
+    @property
+    def buffered(self) -> int:
+        """Bytes held in memory that are not yet part of a complete line (a partial line)."""
+        return sum(map(len, self._pending)) + len(self._unread)
+
+    def take_ready(self) -> list[Event]:
+        """Return (and forget) the events decoded before the last raised error."""
+        events = self._ready
+        self._ready = []
+        return events
+
+    def feed(self, data: bytes) -> list[Event]:
+        """Add a chunk; return the events of the lines it completed, in order."""
+        if self._unread:
+            data = self._unread + data
+            self._unread = b""
+        events = self._ready
+        self._ready = []
+        end = data.rfind(b"\n")
+        if end < 0:
+            self._hold(data)
+            return events
+        lines = data[:end].split(b"\n")
+        tail = data[end + 1 :]
+        if self._pending_bytes:
+            # The first line continues the partial line held from earlier chunks.
+            if self._skipping:
+                self._skip_long_line(len(lines[0]) + 1, events, lines[1:], tail)
+                del lines[0]
+            else:
+                self._pending.append(lines[0])
+                lines[0] = b"".join(self._pending)
+            self._pending = []
+            self._pending_bytes = 0
+        self._decode(lines, events, tail, final=False)
+        self._hold(tail)
+        return events
+
+    def close(self) -> list[Event]:
+        """End of input: decode a final line that has no newline (for finished files).
+
+        A follower never calls this: there, bytes without a newline are an unfinished write.
+        """
+        events = self.feed(b"")
+        if self._skipping:
+            self._skip_long_line(0, events, [], b"")
+        elif self._pending:
+            line = b"".join(self._pending)
+            self._pending = []
+            self._pending_bytes = 0
+            self._decode([line], events, b"", final=True)
+        return events
+
+    def _hold(self, data: bytes) -> None:
+        if not data:
+            return
+        self._pending_bytes += len(data)
+        if self._skipping:
+            return
+        self._pending.append(data)
+        if self._pending_bytes > self.max_line_bytes:
+            # Stop buffering: drop what we have and count the rest of the line as it comes.
+            self._pending = []
+            self._skipping = True
+
+    def _skip_long_line(
+        self, last_part: int, events: list[Event], rest: list[bytes], tail: bytes
+    ) -> None:
+        size = self._pending_bytes + last_part
+        self._skipping = False
+        self._pending = []
+        self._pending_bytes = 0
+        error = ParseError(
+            f"line of {size} bytes is longer than the limit, skipped",
+            expected=f"lines of at most {self.max_line_bytes} bytes",
+            file=self.file,
+            line=self.line,
+            offset=self.offset,
+        )
+        self.offset += size
+        self.line += 1
+        self._report(error, events, rest, tail)
+
+    def _decode(self, lines: list[bytes], events: list[Event], tail: bytes, final: bool) -> None:
+        # The hot loop of every reader: locals only, position written back once per line.
+        loads = _loads
+        build = event_from_object
+        append = events.append
+        file = self.file
+        strict = self.strict
+        newline = 0 if final else 1
+        number = self.line
+        offset = self.offset
+        for index, line in enumerate(lines):
+            start = offset
+            offset += len(line) + newline
+            try:
+                append(build(loads(line), _new_origin(Origin, (file, number, start)), strict))
+                number += 1
+                continue
+            except (_JSONDecodeError, ParseError) as error:
+                failure: Exception = error
+            self.line = number + 1
+            self.offset = offset
+            self._slow_line(failure, line, number, start, events, lines[index + 1 :], tail)
+            number += 1
+        self.line = number
+        self.offset = offset
+
+    def _slow_line(
+        self,
+        failure: Exception,
+        line: bytes,
+        number: int,
+        offset: int,
+        events: list[Event],
+        rest: list[bytes],
+        tail: bytes,
+    ) -> None:
+        """A line the fast path rejected: a BOM, a blank line, an over-long line or an error."""
+        if offset == 0 and line.startswith(_BOM):
+            line = line[3:]
+            try:
+                events.append(
+                    event_from_object(_loads(line), Origin(self.file, number, 0), self.strict)
+                )
+                return
+            except (_JSONDecodeError, ParseError) as error:
+                failure = error
+        if not line.strip():
+            return
+        if len(line) > self.max_line_bytes:
+            failure = ParseError(
+                f"line of {len(line)} bytes is longer than the limit, skipped",
+                expected=f"lines of at most {self.max_line_bytes} bytes",
+            )
+        self._report(self._locate(failure, line, number, offset), events, rest, tail)
+
+    def _locate(self, error: Exception, line: bytes, number: int, offset: int) -> ParseError:
+        if isinstance(error, ParseError):
+            reason, expected, path = error.reason, error.expected, error.path
+        else:
+            reason = "not valid JSON: " + str(error).split(": line ")[0]
+            expected, path = "one JSON object per line", None
+        return ParseError(
+            reason,
+            expected=expected,
+            file=self.file,
+            line=number,
+            offset=offset,
+            excerpt=excerpt(line),
+            path=path,
+        )
+
+    def _report(
+        self, error: ParseError, events: list[Event], rest: list[bytes], tail: bytes
+    ) -> None:
+        self.error_count += 1
+        if self.policy == "raise":
+            # Keep everything for the next call: the good events so far and the bytes after.
+            self._ready = events
+            if rest:
+                self._unread = b"\n".join(rest) + b"\n" + tail
+            else:
+                self._unread = tail
+            raise error
+        if self.policy == "collect":
+            self.errors.append(error)
+            if len(self.errors) > self.max_errors:
+                del self.errors[0]
+        if self.on_error is not None:
+            self.on_error(error)
+
+
+def decode_all(decoder: LineDecoder, chunks: Iterable[bytes]) -> Iterator[Event | ParseError]:
+    """Drive a decoder over chunks to the end of input, yielding events and errors in order.
+
+    Unlike ``feed`` it does not stop at a bad line in raise mode: the error is yielded in
+    its place and decoding goes on. Readers build on this.
+    """
+
+    def run(step: Callable[[], list[Event]]) -> Iterator[Event | ParseError]:
+        while True:
+            try:
+                events = step()
+            except ParseError as error:
+                yield from decoder.take_ready()
+                yield error
+                continue
+            yield from events
+            return
+
+    for chunk in chunks:
+        first = True
+
+        def step(chunk: bytes = chunk) -> list[Event]:
+            nonlocal first
+            data = chunk if first else b""
+            first = False
+            return decoder.feed(data)
+
+        yield from run(step)
+    yield from run(decoder.close)
