@@ -9,6 +9,12 @@ from typing import Any
 
 import orjson
 import pytest
+from hypothesis import settings
+
+# No wall-clock limits in tests: hypothesis' per-example deadline is one, and a loaded CI
+# machine trips it. Speed is measured in bench/, not asserted here.
+settings.register_profile("ome-events", deadline=None)
+settings.load_profile("ome-events")
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "sample_logs"
