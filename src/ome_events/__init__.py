@@ -12,6 +12,7 @@ The public API is re-exported here; see ``docs/`` for the guide.
 from ome_events._version import __version__
 from ome_events.errors import OmeEventsError, ParseError
 from ome_events.files import LogFile, ordered_log_files
+from ome_events.follow import Follower, FollowerStats, Position, follow
 from ome_events.model import Category, Cause, Event, EventType, Level, Origin, SourceId, SourceKind
 from ome_events.parse import LineDecoder, parse_line
 from ome_events.reader import EventReader, read_events, read_stream
@@ -22,15 +23,19 @@ __all__ = [
     "Event",
     "EventReader",
     "EventType",
+    "Follower",
+    "FollowerStats",
     "Level",
     "LineDecoder",
     "LogFile",
     "OmeEventsError",
     "Origin",
+    "Position",
     "ParseError",
     "SourceId",
     "SourceKind",
     "__version__",
+    "follow",
     "ordered_log_files",
     "parse_line",
     "read_events",
