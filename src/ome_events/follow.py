@@ -173,13 +173,31 @@ class _OpenFile:
             self.stream = gzip.open(candidate.path, "rb")  # type: ignore[assignment]  # noqa: SIM115
         else:
             self.stream = open(candidate.path, "rb", buffering=0)  # noqa: SIM115
+        # The first bytes read, to notice a rewrite in place (copytruncate) even before the
+        # first line is complete, and to find the copy that holds our unread lines.
+        self.prefix = b""
         if offset:
             self.stream.seek(offset)
+            if not self.compressed:
+                self.prefix = os.pread(self.stream.fileno(), min(offset, FINGERPRINT_BYTES), 0)
+        self.decoder_args = decoder_args
         self.decoder = LineDecoder(
             file=os.fspath(candidate.path), offset=offset, line=line, **decoder_args
         )
         self.read_to = offset  # bytes of the (uncompressed) file read so far
         self.at_eof = False
+
+    def restart(self) -> None:
+        """The file was truncated or rewritten in place: read it again from byte 0, through
+        the same handle (the path may be gone or hold another file by now)."""
+        self.stream.seek(0)
+        self.decoder = LineDecoder(file=os.fspath(self.path), **self.decoder_args)
+        self.read_to = 0
+        self.prefix = b""
+        self.at_eof = False
+        head = self.head()
+        self.fingerprint = fingerprint_of(head)
+        self.first_time = _time_of_first_line(head) if self.fingerprint else None
 
     def position(self, offset: int | None = None, line: int | None = None) -> Position:
         return Position(
@@ -215,6 +233,8 @@ class _OpenFile:
             if not chunk:
                 self.at_eof = True
                 return out
+            if len(self.prefix) < FINGERPRINT_BYTES and len(self.prefix) == self.read_to:
+                self.prefix += chunk[: FINGERPRINT_BYTES - len(self.prefix)]
             self.read_to += len(chunk)
             self._collect(self.decoder.feed(chunk), out)
             if self.fingerprint is None and self.decoder.offset:
@@ -250,6 +270,7 @@ class _OpenFile:
             self.first_time = _time_of_first_line(head)
 
     def head(self) -> bytes:
+        """The first bytes of the file as it is now (through our handle)."""
         if self.compressed:
             return _read_head(self.path)
         return os.pread(self.stream.fileno(), FINGERPRINT_BYTES, 0)
@@ -354,7 +375,7 @@ class Follower(Iterator[Event]):
             "on_error": self._report,
         }
         self._current: _OpenFile | None = None
-        self._backlog: list[_Candidate] = []  # files to read after the current one, in order
+        self._backlog: list[_Candidate | _OpenFile] = []  # to read after the current file, in order
         self._done: deque[str] = deque(maxlen=_DONE_MEMORY)  # fingerprints of files read to the end
         self._queue: deque[tuple[Event, _OpenFile, int, int]] = deque()
         self._taken: Position | None = None  # just past the last event handed out
@@ -366,7 +387,7 @@ class Follower(Iterator[Event]):
         self._lock = threading.Lock()
         self._wake = threading.Event()
         self._observer: Any = None
-        self._scan_cache: dict[tuple[int, int], tuple[bool, str, datetime | None]] = {}
+        self._scan_cache: dict[tuple[int, int, int, int], tuple[bool, str, datetime | None]] = {}
         # "The end" is the end at start-up, so the starting point is fixed here, not at the
         # first look.
         with self._lock:
@@ -622,7 +643,8 @@ class Follower(Iterator[Event]):
             if candidate.fingerprint and candidate.fingerprint != found.fingerprint:
                 self._done.append(candidate.fingerprint)
         self._open(found, offset, line)
-        self._backlog = self._newer_than(self._current, files)  # type: ignore[arg-type]
+        assert self._current is not None
+        self._backlog = list[_Candidate | _OpenFile](self._newer_than(self._current, files))
 
     def _open(self, candidate: _Candidate, offset: int, line: int) -> None:
         self._current = _OpenFile(candidate, offset, line, self._decoder_args)
@@ -632,41 +654,52 @@ class Follower(Iterator[Event]):
         """Same file, but shrunk or rewritten (copytruncate): read the copy's tail, restart at 0."""
         current = self._current
         assert current is not None
-        if current.compressed or current.fingerprint is None:
+        if current.compressed or not current.prefix:
             return False
         size = current.size()
         shrunk = size is not None and size < current.read_to
-        rewritten = not shrunk and fingerprint_of(current.head()) not in (
-            current.fingerprint,
-            None,
-        )
+        rewritten = not shrunk and current.head()[: len(current.prefix)] != current.prefix
         if not (shrunk or rewritten):
             return False
         self.stats.truncations += 1
         # copytruncate copied the file before truncating it: if the copy holds lines we had
         # not read yet, read them from it first.
+        offset, line = current.decoder.offset, current.decoder.line
+        prefix = current.prefix
+        current.restart()
+        files = self._scan()
         copy = next(
             (
                 c
-                for c in self._scan()
-                if c.fingerprint == current.fingerprint
-                and (c.device, c.inode) != (current.device, current.inode)
+                for c in files
+                if (c.device, c.inode) != (current.device, current.inode)
+                and _read_head(c.path).startswith(prefix)
             ),
             None,
         )
-        offset, line = current.decoder.offset, current.decoder.line
-        current.close()
-        self._scan_cache.pop((current.device, current.inode), None)
-        candidate = self._candidate_of(current.path)
-        self._current = None
-        if copy is not None and (copy.compressed or copy.size > offset):
-            self._open(copy, offset, line)
-            if candidate is not None:
-                self._backlog = [candidate]
-            return True
-        if candidate is not None:
+        if copy is None:
             log.info("%s was truncated: reading it again from the start", current.path)
-            self._open(candidate, 0, 1)
+            return True
+        # Read the copy from where we were, then whatever came after it (copied again by
+        # another copytruncate, a new base file) and the truncated file itself, by time.
+        self._open(copy, offset, line)
+        assert self._current is not None
+        later: list[_Candidate | _OpenFile] = []
+        for candidate in self._newer_than(self._current, files):
+            if (candidate.device, candidate.inode) != (current.device, current.inode):
+                later.append(candidate)
+        here = next(
+            (
+                i
+                for i, c in enumerate(later)
+                if current.first_time is None
+                or (c.first_time is not None and c.first_time > current.first_time)
+                or (c.first_time is None and isinstance(c, _Candidate) and c.is_base)
+            ),
+            len(later),
+        )
+        later.insert(here, current)
+        self._backlog = later
         return True
 
     def _advance_if_finished(self) -> bool:
@@ -688,7 +721,7 @@ class Follower(Iterator[Event]):
             newer = self._newer_than(current, files)
             if not newer:
                 return False
-            self._backlog = newer
+            self._backlog = list[_Candidate | _OpenFile](newer)
             self.stats.rotations += 1
         # Read the old file to its very end (a last line without newline counts: it will
         # never be completed) before the next one.
@@ -699,6 +732,9 @@ class Follower(Iterator[Event]):
         self._current = None
         while self._backlog:
             candidate = self._backlog.pop(0)
+            if isinstance(candidate, _OpenFile):
+                self._current = candidate  # a file we hold open (truncated in place)
+                return True
             try:
                 self._open(candidate, 0, 1)
             except FileNotFoundError:
@@ -725,7 +761,7 @@ class Follower(Iterator[Event]):
         if not fresh:
             return
         self._open(fresh[0], 0, 1)
-        self._backlog = fresh[1:]
+        self._backlog = list[_Candidate | _OpenFile](fresh[1:])
 
     # -- looking at the directory -----------------------------------------------------------
 
@@ -750,8 +786,10 @@ class Follower(Iterator[Event]):
     def _describe(self, log_file: LogFile) -> _Candidate | None:
         try:
             info = os.stat(log_file.path)
-            key = (info.st_dev, info.st_ino)
-            cached = self._scan_cache.get(key)
+            # Inodes are reused (a deleted file's inode goes to the next new file), so a
+            # remembered description is only trusted for the same size and mtime too.
+            key = (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns)
+            cached = None if log_file.is_base else self._scan_cache.get(key)
             fingerprint: str | None
             if cached is not None:
                 compressed, fingerprint, first = cached
