@@ -9,10 +9,10 @@ from pathlib import Path
 
 import orjson
 import pytest
+from tests.follow_helpers import OmeLikeLog, make_line
 
 from ome_events import ParseError, follow
-from ome_events.follow import Follower, Position, read_checkpoint
-from tests.follow_helpers import OmeLikeLog, make_line
+from ome_events.follower import Follower, Position, read_checkpoint
 
 
 @pytest.fixture
@@ -118,7 +118,9 @@ class TestLines:
     def test_over_long_line_is_skipped(self, log: OmeLikeLog) -> None:
         """A line over max_line_bytes is reported and the next line is read."""
         errors: list[ParseError] = []
-        with follow(log.directory, poll=True, on_error=errors.append, max_line_bytes=2000) as follower:
+        with follow(
+            log.directory, poll=True, on_error=errors.append, max_line_bytes=2000
+        ) as follower:
             log._write(b"x" * 5000)
             assert summaries(follower) == []
             log._write(b"y" * 5000 + b"\n")
@@ -251,7 +253,9 @@ class TestCheckpoint:
         with follow(log.directory, checkpoint=checkpoint, poll=True) as follower:
             assert summaries(follower) == ["n3", "n4"]
 
-    def test_checkpoint_is_never_ahead_of_the_consumer(self, log: OmeLikeLog, tmp_path: Path) -> None:
+    def test_checkpoint_is_never_ahead_of_the_consumer(
+        self, log: OmeLikeLog, tmp_path: Path
+    ) -> None:
         """Closing after taking one of three events resumes at the second."""
         checkpoint = tmp_path / "ckpt"
         log.append(3)

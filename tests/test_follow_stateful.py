@@ -11,10 +11,10 @@ from pathlib import Path
 from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
+from tests.follow_helpers import OmeLikeLog
 
 from ome_events import follow
-from ome_events.follow import Follower
-from tests.follow_helpers import OmeLikeLog
+from ome_events.follower import Follower
 
 
 class FollowerMachine(RuleBasedStateMachine):
@@ -31,8 +31,13 @@ class FollowerMachine(RuleBasedStateMachine):
         # The base file can only be deleted safely once the follower has looked at it:
         # lines in a file created and deleted between two looks are lost for any reader.
         self.base_looked_at = True
+        # copytruncate loses lines written between the copy and the truncation for any
+        # reader (rsyslog#2640); the follower also reads a copy's unread tail (tested in
+        # test_follow.py), but the model only truncates a file the follower has caught up on.
+        self.caught_up = True
 
     def _base_written(self) -> None:
+        self.caught_up = False
         if not self.log.base.exists():
             self.base_looked_at = False
 
@@ -48,6 +53,8 @@ class FollowerMachine(RuleBasedStateMachine):
 
     @rule()
     def finish_line(self) -> None:
+        if self.log.partial is not None:
+            self.caught_up = False
         self.log.finish_line()
 
     @rule(times=st.integers(1, 3), between=st.integers(0, 2))
@@ -58,7 +65,9 @@ class FollowerMachine(RuleBasedStateMachine):
                 self._base_written()
                 self.log.append(between)
 
-    @precondition(lambda self: self.log.base.exists() and self.base_looked_at)
+    @precondition(
+        lambda self: self.log.base.exists() and self.caught_up and self.log.partial is None
+    )
     @rule()
     def copytruncate(self) -> None:
         self.log.copytruncate()
@@ -72,7 +81,9 @@ class FollowerMachine(RuleBasedStateMachine):
     @rule(data=st.data())
     def compress_a_rotated_file(self, data: st.DataObject) -> None:
         rotated = sorted(
-            p for p in self.log.directory.iterdir() if p.name != "events.log" and not p.name.endswith(".gz")
+            p
+            for p in self.log.directory.iterdir()
+            if p.name != "events.log" and not p.name.endswith(".gz")
         )
         if rotated:
             self.log.compress(data.draw(st.sampled_from(rotated)))
@@ -81,6 +92,7 @@ class FollowerMachine(RuleBasedStateMachine):
     def look(self) -> None:
         self.seen += [e.summary for e in self.follower.poll()]
         self.base_looked_at = True
+        self.caught_up = True
 
     @precondition(lambda self: self.checkpoint.exists())
     @rule()

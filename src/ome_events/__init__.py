@@ -9,13 +9,33 @@ Example::
 The public API is re-exported here; see ``docs/`` for the guide.
 """
 
+from typing import TYPE_CHECKING
+
 from ome_events._version import __version__
 from ome_events.errors import OmeEventsError, ParseError
 from ome_events.files import LogFile, ordered_log_files
-from ome_events.follow import Follower, FollowerStats, Position, follow
 from ome_events.model import Category, Cause, Event, EventType, Level, Origin, SourceId, SourceKind
 from ome_events.parse import LineDecoder, parse_line
 from ome_events.reader import EventReader, read_events, read_stream
+
+if TYPE_CHECKING:
+    from ome_events.follower import Follower, FollowerStats, Position, follow
+
+# The follower pulls in threading, hashlib, tempfile and (when it runs) watchdog: loaded on
+# first use so that `ome-events --help` and plain history reading start fast.
+_LAZY = dict.fromkeys(("Follower", "FollowerStats", "Position", "follow"), "ome_events.follower")
+
+
+def __getattr__(name: str) -> object:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'ome_events' has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "Category",
@@ -30,8 +50,8 @@ __all__ = [
     "LogFile",
     "OmeEventsError",
     "Origin",
-    "Position",
     "ParseError",
+    "Position",
     "SourceId",
     "SourceKind",
     "__version__",

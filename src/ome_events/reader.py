@@ -1,6 +1,6 @@
 """Reading a whole event log (a directory of rotated files, or one file) as events, in order.
 
-This is the history reader. Following a live log is :mod:`ome_events.follow`.
+This is the history reader. Following a live log is :mod:`ome_events.follower`.
 """
 
 from __future__ import annotations

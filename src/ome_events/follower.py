@@ -37,13 +37,13 @@ from typing import Any, BinaryIO, Literal
 import orjson
 
 from ome_events.errors import ParseError
-from ome_events.files import BASE_NAME, LogFile, find_log_files, first_event_time, is_gzip
+from ome_events.files import BASE_NAME, LogFile, find_log_files, first_event_time
 from ome_events.model import Event
 from ome_events.parse import DEFAULT_MAX_LINE_BYTES, LineDecoder
 
 __all__ = ["CHECKPOINT_VERSION", "Follower", "FollowerStats", "Position", "follow"]
 
-log = logging.getLogger("ome_events.follow")
+log = logging.getLogger("ome_events.follower")
 
 FINGERPRINT_BYTES = 4096
 CHECKPOINT_VERSION = 1
@@ -127,15 +127,25 @@ def fingerprint_of(head: bytes) -> str | None:
     return hashlib.sha256(head[:end]).hexdigest()[:32]
 
 
+_GZIP_MAGIC = b"\x1f\x8b"
+
+
+def _gunzip_head(stream: BinaryIO) -> bytes:
+    try:
+        with gzip.GzipFile(fileobj=stream, mode="rb") as unzipped:
+            return unzipped.read(FINGERPRINT_BYTES)
+    except (EOFError, OSError):
+        return b""  # gzip still writing it, or damaged
+
+
 def _read_head(path: Path) -> bytes:
-    if is_gzip(path):
-        with gzip.open(path, "rb") as stream:
-            try:
-                return stream.read(FINGERPRINT_BYTES)
-            except (EOFError, OSError):
-                return b""
+    """The first FINGERPRINT_BYTES of a file's (decompressed) content."""
     with open(path, "rb") as stream:
-        return stream.read(FINGERPRINT_BYTES)
+        head = stream.read(FINGERPRINT_BYTES)
+        if head.startswith(_GZIP_MAGIC):
+            stream.seek(0)
+            return _gunzip_head(stream)
+        return head
 
 
 @dataclass(slots=True)
@@ -186,6 +196,11 @@ class _OpenFile:
         )
         self.read_to = offset  # bytes of the (uncompressed) file read so far
         self.at_eof = False
+
+    def identity(self) -> tuple[int, int]:
+        """(device, inode) of the file we actually hold open."""
+        info = os.fstat(self.stream.fileno())
+        return info.st_dev, info.st_ino
 
     def restart(self) -> None:
         """The file was truncated or rewritten in place: read it again from byte 0, through
@@ -647,8 +662,28 @@ class Follower(Iterator[Event]):
         self._backlog = list[_Candidate | _OpenFile](self._newer_than(self._current, files))
 
     def _open(self, candidate: _Candidate, offset: int, line: int) -> None:
-        self._current = _OpenFile(candidate, offset, line, self._decoder_args)
-        self.stats.files_opened += 1
+        # Between the scan and the open the path may have been renamed and a new file
+        # created under it (OME rolling right now): check what we opened, and if it is not
+        # the file we meant, look for that file under its new name.
+        for _ in range(10):
+            opened = _OpenFile(candidate, offset, line, self._decoder_args)
+            if opened.identity() == (candidate.device, candidate.inode):
+                self._current = opened
+                self.stats.files_opened += 1
+                return
+            opened.close()
+            moved = next(
+                (
+                    c
+                    for c in self._scan()
+                    if (c.device, c.inode) == (candidate.device, candidate.inode)
+                ),
+                None,
+            )
+            if moved is None:
+                raise FileNotFoundError(f"{candidate.path} was replaced before it could be read")
+            candidate = moved
+        raise FileNotFoundError(f"{candidate.path} keeps changing; trying again later")
 
     def _check_truncation(self) -> bool:
         """Same file, but shrunk or rewritten (copytruncate): read the copy's tail, restart at 0."""
@@ -686,8 +721,11 @@ class Follower(Iterator[Event]):
         assert self._current is not None
         later: list[_Candidate | _OpenFile] = []
         for candidate in self._newer_than(self._current, files):
-            if (candidate.device, candidate.inode) != (current.device, current.inode):
-                later.append(candidate)
+            if (candidate.device, candidate.inode) == (current.device, current.inode):
+                continue
+            if current.fingerprint is not None and candidate.fingerprint == current.fingerprint:
+                continue  # the truncated file's new content, renamed or compressed since
+            later.append(candidate)
         here = next(
             (
                 i
@@ -723,6 +761,10 @@ class Follower(Iterator[Event]):
                 return False
             self._backlog = list[_Candidate | _OpenFile](newer)
             self.stats.rotations += 1
+            # Newer files exist, so this one is finished; but lines may have reached it
+            # between our last read and the rename. Read it to its end once more (the next
+            # turn of the loop) before moving on.
+            return True
         # Read the old file to its very end (a last line without newline counts: it will
         # never be completed) before the next one.
         self._queue.extend((e, current, o, n) for e, o, n in current.finish())
@@ -766,16 +808,25 @@ class Follower(Iterator[Event]):
     # -- looking at the directory -----------------------------------------------------------
 
     def _scan(self) -> list[_Candidate]:
-        """The log's files, oldest first by content, each with identity and fingerprint."""
-        try:
-            found = find_log_files(self.directory, self.base)
-        except FileNotFoundError:
-            return []
-        candidates = []
-        for log_file in found:
-            candidate = self._describe(log_file)
-            if candidate is not None:
-                candidates.append(candidate)
+        """The log's files, oldest first by content, each with identity and fingerprint.
+
+        Listing and describing are not one atomic step: if OME rolls in between, a file
+        listed as ``events.log`` is by then another one, and the rotated file it became is
+        missing from the list. A roll always adds a name, so the scan is repeated until the
+        names before and after it are the same.
+        """
+        for _ in range(20):
+            try:
+                found = find_log_files(self.directory, self.base)
+            except FileNotFoundError:
+                return []
+            candidates = [c for c in map(self._describe, found) if c is not None]
+            try:
+                again = find_log_files(self.directory, self.base)
+            except FileNotFoundError:
+                return []
+            if {f.path for f in again} == {f.path for f in found}:
+                break
         candidates.sort(key=_scan_order)
         return candidates
 
@@ -784,29 +835,34 @@ class Follower(Iterator[Event]):
         return None if log_file is None else self._describe(log_file)
 
     def _describe(self, log_file: LogFile) -> _Candidate | None:
+        # One open for the identity and the head: a stat and a read by path could see two
+        # different files if OME rolls in between.
         try:
-            info = os.stat(log_file.path)
-            # Inodes are reused (a deleted file's inode goes to the next new file), so a
-            # remembered description is only trusted for the same size and mtime too.
-            key = (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns)
-            cached = None if log_file.is_base else self._scan_cache.get(key)
-            fingerprint: str | None
-            if cached is not None:
-                compressed, fingerprint, first = cached
-            else:
-                # Rotated files do not change, so what we learn about one is kept by inode.
-                compressed = log_file.compressed or is_gzip(log_file.path)
-                head = _read_head(log_file.path)
-                fingerprint = fingerprint_of(head)
-                first = _time_of_first_line(head) if fingerprint else None
-                if first is None and fingerprint:
-                    first = first_event_time(log_file.path)
-                # The base file can be truncated and rewritten in place, so only rotated
-                # files are remembered.
-                if fingerprint is not None and not log_file.is_base:
-                    if len(self._scan_cache) > _DONE_MEMORY:
-                        self._scan_cache.clear()
-                    self._scan_cache[key] = (compressed, fingerprint, first)
+            with open(log_file.path, "rb") as stream:
+                info = os.fstat(stream.fileno())
+                # Inodes are reused (a deleted file's inode goes to the next new file), so a
+                # remembered description is only trusted for the same size and mtime too.
+                key = (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns)
+                cached = None if log_file.is_base else self._scan_cache.get(key)
+                fingerprint: str | None
+                if cached is not None:
+                    compressed, fingerprint, first = cached
+                else:
+                    head = stream.read(FINGERPRINT_BYTES)
+                    compressed = head.startswith(_GZIP_MAGIC)
+                    if compressed:
+                        stream.seek(0)
+                        head = _gunzip_head(stream)
+                    fingerprint = fingerprint_of(head)
+                    first = _time_of_first_line(head) if fingerprint else None
+                    if first is None and fingerprint:
+                        first = first_event_time(log_file.path)
+                    # The base file can be truncated and rewritten in place, so only rotated
+                    # files are remembered.
+                    if fingerprint is not None and not log_file.is_base:
+                        if len(self._scan_cache) > _DONE_MEMORY:
+                            self._scan_cache.clear()
+                        self._scan_cache[key] = (compressed, fingerprint, first)
         except FileNotFoundError:
             return None
         return _Candidate(
