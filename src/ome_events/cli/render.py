@@ -1,0 +1,557 @@
+"""Showing events on a terminal: one readable line per event, coloured, and safe.
+
+**Safe** means text from the log is shown as written and never acts on the terminal:
+
+* nothing from an event is ever parsed as Rich markup: lines are built from plain string
+  pieces and styles (or :class:`rich.text.Text` objects), never from markup strings, so
+  ``[red]`` or ``[link=https://...]`` in a summary are printed as those characters;
+* control characters (ESC, so CSI and OSC sequences; BEL; backspace; carriage return; DEL;
+  the C1 controls such as U+009B, which some terminals take as CSI) and the Unicode
+  bidirectional overrides are replaced by visible escapes (``\\x1b``, ``\\u202e``) by
+  :func:`sanitize` before anything is written, coloured or not.
+
+Plain lines (no colour) are written without Rich at all; coloured lines get their SGR
+sequences from Rich styles (see :class:`ColorWriter`).
+
+This module also holds :func:`guarded`, which gives every command the same behaviour on
+Ctrl-C, SIGTERM and a closed pipe.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import sys
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta, tzinfo
+from typing import IO, TYPE_CHECKING, Any, NamedTuple, Protocol
+
+from ome_events.export import CONTROL_CHARACTERS, escape_controls
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from ome_events.model import Event
+
+__all__ = [
+    "EventWriter",
+    "add_output_options",
+    "color_wanted",
+    "format_time",
+    "guarded",
+    "line_parts",
+    "make_console",
+    "make_writer",
+    "plain_line",
+    "sanitize",
+    "stream_facts",
+]
+
+# -- safe text ------------------------------------------------------------------------------
+
+
+def sanitize(text: str) -> str:
+    r"""The text with every control character shown as a visible escape.
+
+    >>> sanitize("cam1\x1b]8;;http://evil\x07click\x1b[2J")
+    'cam1\\x1b]8;;http://evil\\x07click\\x1b[2J'
+    >>> sanitize("[red]not markup[/red]")
+    '[red]not markup[/red]'
+    """
+    return escape_controls(text)
+
+
+# -- colour ---------------------------------------------------------------------------------
+
+
+def color_wanted(mode: str, stream: IO[str]) -> bool:
+    """Whether to colour: ``always``, ``never``, or ``auto``.
+
+    ``auto`` colours a terminal, unless ``NO_COLOR`` is set (https://no-color.org) or
+    ``TERM`` is ``dumb``; ``FORCE_COLOR`` colours even a pipe. An explicit ``always`` or
+    ``never`` wins over the environment.
+    """
+    if mode == "always":
+        return True
+    if mode == "never":
+        return False
+    if os.environ.get("NO_COLOR", ""):
+        return False
+    if os.environ.get("FORCE_COLOR", ""):
+        return True
+    if os.environ.get("TERM") == "dumb":
+        return False
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def make_console(*, color: bool, stderr: bool = False, file: IO[str] | None = None) -> Console:
+    """A Rich console that never interprets text: no markup, emoji codes or highlighting.
+
+    Colours are the 16 standard ones (they look right on every theme and survive any
+    terminal); ``color=False`` gives none at all.
+    """
+    from rich.console import Console
+
+    class _Console(Console):
+        # Rich's default ends the program with status 1 on a closed pipe; let guarded()
+        # treat it like every other closed pipe (quietly, status 0).
+        def on_broken_pipe(self) -> None:
+            raise BrokenPipeError
+
+    return _Console(
+        file=file,
+        stderr=stderr,
+        force_terminal=color,
+        color_system="standard" if color else None,
+        no_color=not color,
+        markup=False,
+        emoji=False,
+        highlight=False,
+        soft_wrap=True,
+    )
+
+
+# -- event lines ----------------------------------------------------------------------------
+
+_LEVEL_LABELS = {
+    "Trace": "TRACE",
+    "Debug": "DEBUG",
+    "Info": "INFO",
+    "Warning": "WARN",
+    "Error": "ERROR",
+}
+_LEVEL_STYLES = {0: "dim", 1: "blue", 2: "green", 3: "bold yellow", 4: "bold red"}
+_SEVERE_STYLE = "bold white on red"
+_BADGE_STYLES = {3: "black on yellow", 4: "bold white on red"}
+_BADGE_DEFAULT = "black on cyan"
+
+_ZERO = timedelta(0)
+
+TIME_STYLE = "dim"
+CATEGORY_STYLE = "cyan"
+TYPE_STYLE = "bold"
+SOURCE_STYLE = "magenta"
+FACTS_STYLE = "dim cyan"
+
+
+def format_time(time: datetime, zone: tzinfo | None) -> str:
+    """``2025-03-26 10:00:07.112``, in ``zone`` (None: the local zone); UTC ends in ``Z``.
+
+    >>> from datetime import UTC, timezone
+    >>> kst = timezone(timedelta(hours=9))
+    >>> format_time(datetime(2025, 3, 26, 19, 0, 7, 112000, tzinfo=kst), UTC)
+    '2025-03-26 10:00:07.112Z'
+    """
+    shown = time.astimezone(zone if zone is not None else _local_zone(time))
+    # isoformat is C code: "2025-03-26 10:00:07.112+00:00", cut before the offset.
+    text = shown.isoformat(" ", "milliseconds")[:23]
+    if zone is not None and shown.utcoffset() == _ZERO:
+        text += "Z"
+    return text
+
+
+_LOCAL_ZONES: dict[int, tzinfo] = {}
+
+
+def _local_zone(time: datetime) -> tzinfo:
+    # astimezone() to the local zone asks the C library for every call (~3 µs); the offset
+    # only changes on the hour, the half or the quarter (daylight saving), so it is asked
+    # once per quarter of an hour and kept as a fixed offset.
+    quarter = int(time.timestamp()) // 900
+    try:
+        return _LOCAL_ZONES[quarter]
+    except KeyError:
+        pass
+    if len(_LOCAL_ZONES) > 10_000:
+        _LOCAL_ZONES.clear()
+    zone = _LOCAL_ZONES[quarter] = time.astimezone().tzinfo or UTC
+    return zone
+
+
+def _level_style(rank: int) -> str:
+    return _LEVEL_STYLES.get(rank, _SEVERE_STYLE)
+
+
+def _number(value: Any) -> float | None:
+    # Snapshot numbers come as numbers or, up to OME 0.18, as strings; anything else is
+    # not shown (never an error: this is a viewer).
+    if type(value) is int or type(value) is float:
+        return float(value)
+    if type(value) is str:
+        try:
+            return float(value)
+        except ValueError:
+            return None
+    return None
+
+
+def _bitrate(*values: Any) -> str | None:
+    for value in values:
+        bits = _number(value)
+        if bits is not None and bits > 0:
+            if bits >= 1_000_000:
+                return f"{bits / 1_000_000:.3g}Mb/s"
+            return f"{bits / 1000:.3g}kb/s"
+    return None
+
+
+def stream_facts(snapshot: Any) -> str | None:
+    """The key facts of a stream snapshot: ``H264 1920x1080 30fps 2.5Mb/s · AAC 160kb/s``.
+
+    ``snapshot`` is the decoded ``snapshot`` object of a StreamPrepared or
+    AbnormalStreamDetected event; None when it holds no track. The first video and audio
+    tracks are shown (``+3 video`` counts the other renditions). Bitrates are the
+    configured ones (``bitrateConf``, else ``bitrate``), never ``bitrateLatest``, which OME
+    prints before it has measured anything.
+
+    The few keys shown are read from the decoded object, not from the typed snapshot
+    (:mod:`ome_events.snapshots`): typing a multi-rendition stream costs a few hundred
+    microseconds, more than everything else on the line, and a viewer shows every event.
+
+    >>> stream_facts({"tracks": [{"video": {"codec": "H264", "width": 1920, "height": 1080,
+    ...     "framerate": 30.0, "bitrateConf": "2500000"}}, {"audio": {"codec": "AAC",
+    ...     "bitrateConf": 160000}}]})
+    'H264 1920x1080 30fps 2.5Mb/s · AAC 160kb/s'
+    """
+    if not isinstance(snapshot, Mapping):
+        return None
+    tracks = snapshot.get("tracks")
+    if not isinstance(tracks, list):
+        return None
+    videos = [
+        t["video"] for t in tracks if isinstance(t, Mapping) and isinstance(t.get("video"), Mapping)
+    ]
+    audios = [
+        t["audio"] for t in tracks if isinstance(t, Mapping) and isinstance(t.get("audio"), Mapping)
+    ]
+    parts: list[str] = []
+    if videos:
+        video = videos[0]
+        words = [_codec(video.get("codec"), "video")]
+        width, height = _number(video.get("width")), _number(video.get("height"))
+        if width and height:
+            words.append(f"{width:.0f}x{height:.0f}")
+        fps = next(
+            (n for n in map(_number, (video.get("framerate"), video.get("framerateConf"))) if n),
+            None,
+        )
+        if fps is not None and fps > 0:
+            words.append(f"{fps:.4g}fps")
+        rate = _bitrate(video.get("bitrateConf"), video.get("bitrate"))
+        if rate:
+            words.append(rate)
+        if len(videos) > 1:
+            words.append(f"(+{len(videos) - 1} video)")
+        parts.append(" ".join(words))
+    if audios:
+        audio = audios[0]
+        words = [_codec(audio.get("codec"), "audio")]
+        rate = _bitrate(audio.get("bitrateConf"), audio.get("bitrate"))
+        if rate:
+            words.append(rate)
+        parts.append(" ".join(words))
+    return " · ".join(parts) or None
+
+
+def _codec(value: Any, default: str) -> str:
+    return value if isinstance(value, str) and value else default
+
+
+_STREAM_SNAPSHOT_TYPES = frozenset({"StreamPrepared", "AbnormalStreamDetected"})
+
+
+class _Pieces(NamedTuple):
+    time: str
+    label: str
+    rank: int
+    category: str
+    type: str
+    source: str
+    summary: str
+    cause: str | None
+    facts: str | None
+
+
+def _pieces(event: Event, zone: tzinfo | None) -> _Pieces:
+    """What a line shows, every text taken from the log sanitised."""
+    level = event.level
+    cause = event.cause
+    facts = None
+    if event.type in _STREAM_SNAPSHOT_TYPES:
+        facts = stream_facts(event.raw.get("snapshot"))
+    return _Pieces(
+        format_time(event.time, zone),
+        _LEVEL_LABELS.get(level.value) or sanitize(level.value.upper()),
+        level.rank,
+        sanitize(event.category.short),
+        sanitize(event.type.value),
+        sanitize(event.source.raw),
+        sanitize(event.summary),
+        None if cause is None else sanitize(cause.value),
+        None if facts is None else sanitize(facts),
+    )
+
+
+def plain_line(event: Event, zone: tzinfo | None) -> str:
+    """The line without colour: the same text as :func:`line_parts`, with ``cause=X``."""
+    p = _pieces(event, zone)
+    line = f"{p.time} {p.label:<5} {p.category:<6} {p.type} {p.source} {p.summary}"
+    if p.cause is not None:
+        line += f" cause={p.cause}"
+    if p.facts is not None:
+        line += f" [{p.facts}]"
+    return line
+
+
+def line_parts(event: Event, zone: tzinfo | None) -> list[tuple[str, str]]:
+    """The pieces of an event's coloured line, each with its Rich style.
+
+    Time, level, category (short name), type, source, summary, then the cause as a badge
+    and, for stream snapshots, :func:`stream_facts`. Every text from the log is sanitised.
+    """
+    p = _pieces(event, zone)
+    parts = [
+        (p.time, TIME_STYLE),
+        (" ", ""),
+        (f"{p.label:<5}", _level_style(p.rank)),
+        (" ", ""),
+        (f"{p.category:<6}", CATEGORY_STYLE),
+        (" ", ""),
+        (p.type, TYPE_STYLE),
+        (" ", ""),
+        (p.source, SOURCE_STYLE),
+        (" ", ""),
+        (p.summary, ""),
+    ]
+    if p.cause is not None:
+        parts.append((" ", ""))
+        parts.append((f" {p.cause} ", _BADGE_STYLES.get(p.rank, _BADGE_DEFAULT)))
+    if p.facts is not None:
+        parts.append((" ", ""))
+        parts.append((f"[{p.facts}]", FACTS_STYLE))
+    return parts
+
+
+def snapshot_json(event: Event) -> str | None:
+    """The event's snapshot as indented JSON, safe to show; None when it has none.
+
+    orjson escapes the C0 controls (ESC, BEL) as JSON requires; DEL, C1 and the bidi
+    controls it writes raw, so they are escaped here, as ``\\u`` escapes (still JSON).
+    """
+    import orjson
+
+    if "snapshot" not in event.raw:
+        return None
+    pretty = orjson.dumps(event.raw["snapshot"], option=orjson.OPT_INDENT_2).decode()
+    return pretty.translate(_JSON_ESCAPES)
+
+
+_JSON_ESCAPES = {code: f"\\u{code:04x}" for code in CONTROL_CHARACTERS if code >= 0x7F}
+
+
+# -- writers --------------------------------------------------------------------------------
+
+
+class EventWriter(Protocol):
+    """Writes events to the output, one or more lines each."""
+
+    def write(self, event: Event) -> None: ...
+
+    def flush(self) -> None: ...
+
+
+class PlainWriter:
+    """Lines without colour, written straight to a text stream (no Rich)."""
+
+    def __init__(self, stream: IO[str], zone: tzinfo | None, snapshots: bool) -> None:
+        self._stream = stream
+        self._zone = zone
+        self._snapshots = snapshots
+
+    def write(self, event: Event) -> None:
+        text = plain_line(event, self._zone)
+        if self._snapshots:
+            pretty = snapshot_json(event)
+            if pretty is not None:
+                text += "\n" + _indent(pretty)
+        self._stream.write(text + "\n")
+
+    def flush(self) -> None:
+        self._stream.flush()
+
+
+class ColorWriter:
+    """Coloured lines: each piece styled with a Rich :class:`~rich.style.Style`.
+
+    Styles are turned into SGR sequences by Rich (``Style.render``); the text pieces are
+    plain strings put between them, so nothing in them is ever read as markup. This is
+    about fifty times faster than printing a :class:`~rich.text.Text` per line through a
+    console (which costs ~0.4 ms a line), and a viewer prints every event of a history.
+    Snapshots (``--snapshot``) are highlighted by Rich's JSON highlighter on a console.
+    """
+
+    def __init__(self, stream: IO[str], zone: tzinfo | None, snapshots: bool) -> None:
+        from rich.color import ColorSystem
+        from rich.style import Style
+
+        self._stream = stream
+        self._zone = zone
+        self._snapshots = snapshots
+        self._system = ColorSystem.STANDARD
+        self._parse = Style.parse
+        self._styled: dict[str, Style] = {}
+        self._console: Console | None = None
+
+    def _paint(self, text: str, style: str) -> str:
+        if not style:
+            return text
+        try:
+            parsed = self._styled[style]
+        except KeyError:
+            parsed = self._styled[style] = self._parse(style)
+        return parsed.render(text, color_system=self._system)
+
+    def write(self, event: Event) -> None:
+        paint = self._paint
+        line = "".join([paint(text, style) for text, style in line_parts(event, self._zone)])
+        self._stream.write(line + "\n")
+        if self._snapshots:
+            pretty = snapshot_json(event)
+            if pretty is not None:
+                self._print_json(_indent(pretty))
+
+    def _print_json(self, text: str) -> None:
+        from rich.highlighter import JSONHighlighter
+        from rich.text import Text
+
+        if self._console is None:
+            self._console = make_console(color=True, file=self._stream)
+        self._console.print(JSONHighlighter()(Text(text)))
+
+    def flush(self) -> None:
+        self._stream.flush()
+
+
+class JsonWriter:
+    """Each event's original JSON object on its own line: the output is an events.log."""
+
+    def __init__(self, stream: IO[bytes]) -> None:
+        from ome_events.export import json_line
+
+        self._stream = stream
+        self._line = json_line
+
+    def write(self, event: Event) -> None:
+        self._stream.write(self._line(event.raw))
+
+    def flush(self) -> None:
+        self._stream.flush()
+
+
+def _indent(text: str) -> str:
+    return "\n".join("    " + line for line in text.splitlines())
+
+
+def add_output_options(parser: argparse.ArgumentParser, *, snapshot: bool = True) -> None:
+    """``--json``, ``--snapshot`` (for event lines: ``snapshot=True``) and ``--color``."""
+    group = parser.add_argument_group("output")
+    if snapshot:
+        shape = group.add_mutually_exclusive_group()
+        shape.add_argument(
+            "--json",
+            action="store_true",
+            help="write each event's original JSON object, one per line (a valid events.log)",
+        )
+        shape.add_argument(
+            "--snapshot", action="store_true", help="pretty-print each event's snapshot below it"
+        )
+    else:
+        group.add_argument("--json", action="store_true", help="write JSON instead of tables")
+    group.add_argument(
+        "--color",
+        "--colour",
+        choices=("auto", "always", "never"),
+        default="auto",
+        help="colour the lines (auto: on a terminal, unless NO_COLOR is set)",
+    )
+
+
+def make_writer(args: argparse.Namespace, zone: tzinfo | None) -> EventWriter:
+    """The writer the output options ask for, on standard output."""
+    if args.json:
+        return JsonWriter(sys.stdout.buffer)
+    if color_wanted(args.color, sys.stdout):
+        return ColorWriter(sys.stdout, zone, args.snapshot)
+    return PlainWriter(sys.stdout, zone, args.snapshot)
+
+
+# -- interruptions --------------------------------------------------------------------------
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised where the program is (like Ctrl-C's KeyboardInterrupt), so that
+    ``with`` blocks close what they opened: a follower saves its checkpoint."""
+
+
+def _on_sigterm(signum: int, frame: Any) -> None:
+    raise Terminated
+
+
+@contextmanager
+def _sigterm_raises() -> Iterator[None]:
+    try:
+        previous = signal.signal(signal.SIGTERM, _on_sigterm)
+    except ValueError:  # not the main thread: leave signals alone
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def guarded(body: Callable[[], int], *, interrupted_status: int | None = None) -> int:
+    """Run a command's body with the CLI's behaviour on interruptions; returns the status.
+
+    * Ctrl-C and SIGTERM end the command without a traceback. The status is
+      ``interrupted_status`` when given (0 for ``tail -f``, where stopping is the normal
+      end), else 130 for Ctrl-C and 143 for SIGTERM, as a shell reports a killed command.
+    * A closed pipe (``ome-events tail -n all | head``) ends it quietly with status 0: the
+      reader has what it wanted. Standard output is pointed at /dev/null so that Python's
+      final flush does not complain either.
+    """
+    try:
+        with _sigterm_raises():
+            return body()
+    except BrokenPipeError:
+        _silence_stdout()
+        return 0
+    except Terminated:
+        _quiet_flush()
+        return 143 if interrupted_status is None else interrupted_status
+    except KeyboardInterrupt:
+        _quiet_flush()
+        return 130 if interrupted_status is None else interrupted_status
+
+
+def _quiet_flush() -> None:
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        _silence_stdout()
+    except (OSError, ValueError):
+        pass
+
+
+def _silence_stdout() -> None:
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):
+        pass

@@ -1,0 +1,248 @@
+"""Choosing events: :class:`EventFilter` (a predicate) and :func:`newest` (paging). Pure, no I/O.
+
+The command line builds an ``EventFilter`` from its options (``--level``, ``--category``,
+``--type``, ...); library users build one directly::
+
+    from ome_events import read_events
+    from ome_events.filters import EventFilter
+
+    warnings = EventFilter(min_level=Level.WARNING, apps=("app",))
+    for event in filter(warnings, read_events("/var/log/ovenmediaengine")):
+        ...
+
+How the criteria combine: **all** of the criteria given must match (AND); within one
+criterion, **any** of its values may match (OR). ``EventFilter()`` matches everything.
+
+Names are matched the way people type them: levels by severity (``warn`` is Warning and
+``--level warning`` means Warning *or worse*), categories by full or short name (``rest`` is
+RestApiEvent), types and causes case-insensitively and as shell-style globs (``stream*``,
+``*failed``). Source IDs, virtual hosts, applications and streams are case-sensitive globs
+(OME names are case-sensitive). Unknown names are not errors: OME adds new types, and a
+filter on a type we do not know yet must still work.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from fnmatch import translate
+from typing import TypeVar
+
+from ome_events.model import Category, Event, Level
+
+__all__ = ["EventFilter", "newest"]
+
+T = TypeVar("T")
+
+_GLOB_CHARS = frozenset("*?[")
+
+# The memo of a name matcher is cleared past this many distinct names, so a log with
+# endlessly new stream names cannot grow memory (a few hundred names is the usual).
+_MEMO_MAX = 10_000
+
+
+def _name_key(text: str) -> str:
+    # StreamCreated, stream-created, stream_created and STREAMCREATED all mean the same type.
+    return text.strip().lower().replace("-", "").replace("_", "")
+
+
+def _matcher(patterns: Iterable[str], *, fold: bool) -> Callable[[str], bool]:
+    """A memoised test "does this name match any of the patterns (exact or glob)?"."""
+    exact: set[str] = set()
+    globs: list[str] = []
+    for pattern in patterns:
+        key = _name_key(pattern) if fold else pattern
+        if _GLOB_CHARS.intersection(key):
+            globs.append(translate(key))
+        else:
+            exact.add(key)
+    regex = re.compile("|".join(globs), re.DOTALL) if globs else None
+    memo: dict[str, bool] = {}
+
+    def match(name: str) -> bool:
+        try:
+            return memo[name]
+        except KeyError:
+            pass
+        key = _name_key(name) if fold else name
+        found = key in exact or (regex is not None and regex.match(key) is not None)
+        if len(memo) >= _MEMO_MAX:
+            memo.clear()
+        memo[name] = found
+        return found
+
+    return match
+
+
+@dataclass(frozen=True, slots=True)
+class EventFilter:
+    """A predicate over events: ``event_filter(event)`` is True when the event is wanted.
+
+    Attributes:
+        min_level: keep events at this level or more severe (``Level.WARNING`` keeps
+            warnings and errors). Unknown levels rank by their name (see :class:`Level`).
+        categories: category names, full or short (``"rest"``, ``"StreamEvent"``).
+        types: event type names or globs, case-insensitive (``"StreamCreated"``,
+            ``"stream*"``).
+        causes: cause names or globs, case-insensitive; ``"*"`` keeps any event with a cause.
+        sources: globs on the raw ``sourceId`` (``"#default#app/*"``).
+        vhosts, apps, streams: names or globs on the parts of the source ID. An event whose
+            source has no such part (a server or REST API event for ``apps``) does not match.
+        grep: a regular expression searched in the summary (a string is compiled).
+        since: keep events at or after this time (inclusive).
+        until: keep events before this time (exclusive).
+
+    >>> from ome_events import parse_line
+    >>> event = parse_line('{"time":"2025-03-26T10:00:07.112+00:00","level":"Warning",'
+    ...     '"category":"StreamEvent","type":"AbnormalStreamDetected",'
+    ...     '"sourceId":"#default#app/cam1","summary":"Abnormal stream detected.",'
+    ...     '"cause":"BFrameDetected"}')
+    >>> EventFilter(min_level=Level.lookup("warn"), streams=("cam*",))(event)
+    True
+    >>> EventFilter(categories=("rest",))(event)
+    False
+    """
+
+    min_level: Level | None = None
+    categories: tuple[str, ...] = ()
+    types: tuple[str, ...] = ()
+    causes: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()
+    vhosts: tuple[str, ...] = ()
+    apps: tuple[str, ...] = ()
+    streams: tuple[str, ...] = ()
+    grep: re.Pattern[str] | str | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+    _test: Callable[[Event], bool] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        for bound in (self.since, self.until):
+            if bound is not None and bound.tzinfo is None:
+                raise ValueError("since and until must be timezone-aware datetimes")
+        if isinstance(self.grep, str):
+            object.__setattr__(self, "grep", re.compile(self.grep))
+        object.__setattr__(self, "_test", self._compile())
+
+    def __call__(self, event: Event) -> bool:
+        return self._test(event)
+
+    @property
+    def matches_all(self) -> bool:
+        """True when no criterion is set (every event matches)."""
+        return self == EventFilter()
+
+    def apply(self, events: Iterable[Event]) -> Iterator[Event]:
+        """The events that match, in the order given."""
+        if self.matches_all:
+            return iter(events)
+        return filter(self._test, events)
+
+    def _compile(self) -> Callable[[Event], bool]:
+        # One small test per criterion that is set, cheapest first; names are memoised, so
+        # a filter costs a few dictionary look-ups per event.
+        tests: list[Callable[[Event], bool]] = []
+        if self.since is not None or self.until is not None:
+            since, until = self.since, self.until
+            if since is not None and until is not None:
+                tests.append(lambda e: since <= e.time < until)
+            elif since is not None:
+                tests.append(lambda e: e.time >= since)
+            elif until is not None:
+                tests.append(lambda e: e.time < until)
+        if self.min_level is not None:
+            floor = self.min_level.rank
+            ranks: dict[str, bool] = {}
+
+            def level_ok(event: Event) -> bool:
+                level = event.level
+                try:
+                    return ranks[level]
+                except KeyError:
+                    ranks[level] = found = level.rank >= floor
+                    return found
+
+            tests.append(level_ok)
+        if self.categories:
+            wanted = {Category.lookup(name).value.lower() for name in self.categories}
+            category_ok = _matcher(wanted, fold=True)
+            tests.append(lambda e: category_ok(e.category))
+        if self.types:
+            type_ok = _matcher(self.types, fold=True)
+            tests.append(lambda e: type_ok(e.type))
+        if self.causes:
+            cause_ok = _matcher(self.causes, fold=True)
+            tests.append(lambda e: e.cause is not None and cause_ok(e.cause))
+        for parts, attribute in (
+            (self.sources, "raw"),
+            (self.vhosts, "vhost"),
+            (self.apps, "app"),
+            (self.streams, "stream"),
+        ):
+            if parts:
+                tests.append(_part_test(attribute, _matcher(parts, fold=False)))
+        if self.grep is not None:
+            search = re.compile(self.grep).search
+            tests.append(lambda e: search(e.summary) is not None)
+
+        if not tests:
+            return lambda e: True
+        if len(tests) == 1:
+            return tests[0]
+        return lambda e: all(test(e) for test in tests)
+
+
+def _part_test(attribute: str, match: Callable[[str], bool]) -> Callable[[Event], bool]:
+    def test(event: Event) -> bool:
+        value: str | None = getattr(event.source, attribute)
+        return value is not None and match(value)
+
+    return test
+
+
+def newest(items: Iterable[T], limit: int | None = None, offset: int = 0) -> Iterator[T]:
+    """Page through items from the end, keeping their order: like ``tail``, with an offset.
+
+    ``limit`` items are kept from the newest, after skipping the ``offset`` newest ones.
+    ``newest(events, 25)`` is the last 25; ``newest(events, 25, 25)`` the 25 before them.
+    ``limit=None`` keeps everything before the offset. Memory holds ``limit + offset`` items
+    at most; with neither, items stream through untouched.
+
+    >>> list(newest(range(10), 3))
+    [7, 8, 9]
+    >>> list(newest(range(10), 3, offset=2))
+    [5, 6, 7]
+    >>> list(newest(range(10), offset=7))
+    [0, 1, 2]
+    >>> list(newest(range(5), 3, offset=4))
+    [0]
+    """
+    if (limit is not None and limit < 0) or offset < 0:
+        raise ValueError("limit and offset must not be negative")
+    iterator = iter(items)
+    if limit is None:
+        if offset == 0:
+            return iterator
+        return _all_but_last(iterator, offset)
+    return _page(iterator, limit, offset)
+
+
+def _all_but_last(items: Iterator[T], count: int) -> Iterator[T]:
+    held: deque[T] = deque()
+    for item in items:
+        held.append(item)
+        if len(held) > count:
+            yield held.popleft()
+
+
+def _page(items: Iterator[T], limit: int, offset: int) -> Iterator[T]:
+    if limit == 0:
+        return
+    window: deque[T] = deque(items, maxlen=limit + offset)
+    # The window ends with the ``offset`` newest items, which are skipped; what comes
+    # before them (``limit`` items at most, fewer for a short input) is the page.
+    for _ in range(len(window) - offset):
+        yield window.popleft()
