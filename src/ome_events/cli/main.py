@@ -18,7 +18,7 @@ from ome_events._version import __version__
 DESCRIPTION = "Read, follow and analyze OvenMediaEngine event logs (events.log)."
 
 #: The commands, in the order ``--help`` lists them; each is a module of this package.
-COMMANDS: tuple[str, ...] = ("tail", "export", "stats")
+COMMANDS: tuple[str, ...] = ("tail", "export", "stats", "analyze", "watch")
 
 
 def build_parser() -> argparse.ArgumentParser:

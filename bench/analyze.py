@@ -1,0 +1,151 @@
+"""Analyzer throughput and memory: read_events alone beside read_events + every analyzer.
+
+    python bench/analyze.py [--lines 1000000] [--repeat 3] [--breakdown] [--no-memory]
+
+Both sides read the same generated file (bench/_corpus.py) from disk. The reference only
+iterates ``read_events``; the other also feeds every event to :class:`Analysis` and builds the
+report. The best of ``--repeat`` runs is kept for each, measured in the same process,
+interleaved. Peak memory is measured in a child process per side (``ru_maxrss``: the whole
+process, interpreter included), so one side's garbage cannot inflate the other's figure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import ome_events
+import ome_events.analyze
+from _corpus import corpus_file
+from ome_events.analyze import Analysis
+
+
+def bare_read(path: Path) -> int:
+    """The reference: read_events over the file, nothing else."""
+    count = 0
+    for _ in ome_events.read_events(path):
+        count += 1
+    return count
+
+
+def read_and_analyze(path: Path) -> int:
+    """read_events and every analyzer, then the report."""
+    analysis = Analysis()
+    feed = analysis.feed
+    found = []
+    count = 0
+    for event in ome_events.read_events(path):
+        new = feed(event)
+        if new:
+            found += new
+        count += 1
+    found += analysis.finish()
+    analysis.report(found)
+    return count
+
+
+CASES: dict[str, Callable[[Path], int]] = {
+    "read_events (reference)": bare_read,
+    "read_events + all analyzers": read_and_analyze,
+}
+
+
+def read_and_one(family: str) -> Callable[[Path], int]:
+    """read_events and one detector family alone (for --breakdown)."""
+
+    def run(path: Path) -> int:
+        analyzer = getattr(ome_events.analyze, family)()
+        feed = analyzer.feed
+        count = 0
+        for event in ome_events.read_events(path):
+            feed(event)
+            count += 1
+        analyzer.finish()
+        return count
+
+    return run
+
+
+FAMILIES = [
+    "MediaAnalyzer",
+    "AbnormalAnalyzer",
+    "LifecycleAnalyzer",
+    "OutputsAnalyzer",
+    "ServerAnalyzer",
+    "RestApiAnalyzer",
+    "AccessAnalyzer",
+]
+
+
+def timed(func: Callable[[Path], int], path: Path) -> tuple[float, int]:
+    gc.collect()
+    start = time.perf_counter()
+    count = func(path)
+    return time.perf_counter() - start, count
+
+
+def peak_memory(case: str, path: Path) -> float:
+    """Peak resident memory in MB of a fresh process running one case."""
+    code = (
+        "import resource, sys; sys.path.insert(0, sys.argv[1]);"
+        " import analyze as bench; from pathlib import Path;"
+        " bench.CASES[sys.argv[2]](Path(sys.argv[3]));"
+        " print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
+    )
+    here = str(Path(__file__).resolve().parent)
+    out = subprocess.run(
+        [sys.executable, "-c", code, here, case, str(path)],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    return int(out.stdout.split()[-1]) / 1024  # Linux reports KiB
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--lines", type=int, default=1_000_000)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--no-memory", action="store_true", help="skip the memory measurement")
+    parser.add_argument(
+        "--breakdown", action="store_true", help="also time each detector family alone"
+    )
+    args = parser.parse_args()
+
+    path = corpus_file(args.lines)
+    size = path.stat().st_size
+    best = dict.fromkeys(CASES, float("inf"))
+    counts = {}
+    for _ in range(args.repeat):
+        for name, func in CASES.items():
+            seconds, count = timed(func, path)
+            best[name] = min(best[name], seconds)
+            counts[name] = count
+    reference = best["read_events (reference)"]
+    print(f"corpus: {args.lines:,} lines, {size / 1e6:.1f} MB, Python {sys.version.split()[0]}")
+    print(f"{'case':<30} {'lines/s':>12} {'MB/s':>8} {'seconds':>8} {'time vs reference':>18}")
+    for name in CASES:
+        seconds = best[name]
+        print(
+            f"{name:<30} {counts[name] / seconds:>12,.0f} {size / seconds / 1e6:>8.1f}"
+            f" {seconds:>8.2f} {seconds / reference:>17.2f}x"
+        )
+    overhead = best["read_events + all analyzers"] / reference - 1
+    print(f"analyzers add {overhead:.0%} to reading (target: at most 30%)")
+    if args.breakdown:
+        print("each family alone (best of the runs), overhead over the reference:")
+        for family in FAMILIES:
+            seconds = min(timed(read_and_one(family), path)[0] for _ in range(args.repeat))
+            print(f"  {family:<20} +{seconds / reference - 1:.0%}")
+    if not args.no_memory:
+        for name in CASES:
+            print(f"peak memory, {name:<30} {peak_memory(name, path):>7.1f} MB (maxrss)")
+        print("(target: under 150 MB for read_events + all analyzers)")
+
+
+if __name__ == "__main__":
+    main()

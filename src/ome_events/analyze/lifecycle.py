@@ -1,0 +1,500 @@
+"""Stream lifecycles: sessions from ``StreamCreated`` to ``StreamDeleted``, and what goes wrong
+with them.
+
+A *session* is one life of a stream: created, (normally) prepared, deleted. OME holds at most
+one live stream per name, so the analyzer keeps one open session per stream; sessions are
+told apart by OME's stream ``Id``. Findings:
+
+* ``reconnect_loop``: the same stream created and deleted again and again, each session short;
+* ``never_prepared``: a session deleted without ever being prepared (or still unprepared at the
+  end of the log, long after its creation);
+* ``never_deleted``: a session that ended without ``StreamDeleted`` (the server restarted, or the
+  stream was created again with a new Id);
+* ``duplicate_stream_name``/``stream_creation_failed``: OME refused to create a stream.
+
+Finished sessions are also handed to ``on_session`` (the per-stream table uses them).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Literal
+
+from ome_events.analyze import _format as fmt
+from ome_events.analyze.base import (
+    REORDER_WINDOW,
+    BaseAnalyzer,
+    Clock,
+    Handler,
+    Incident,
+    IncidentBook,
+    IncidentSpec,
+    Reduce,
+    Verdict,
+)
+from ome_events.analyze.findings import Finding, Severity, Subject
+from ome_events.model import Event, SourceId
+
+__all__ = ["LifecycleAnalyzer", "LifecycleConfig", "SessionRecord"]
+
+
+@dataclass(frozen=True, slots=True)
+class LifecycleConfig:
+    """Thresholds of the lifecycle checks.
+
+    Attributes:
+        reconnect_max_session: sessions up to this long count towards a reconnect loop.
+            Default 60 s.
+        reconnect_gap: ... when each one ends less than this after the previous one.
+            Default 2 min.
+        reconnect_min_sessions: how many such sessions make a loop. Default 3.
+        prepare_timeout: a session still not prepared this long after its creation, at the
+            end of the log, is reported as ``never_prepared``. Default 60 s.
+        incident_gap: problems of the same kind for the same stream less than this apart are
+            one finding. Default 1 h.
+        max_open_sessions: the most sessions kept open at once; beyond it the oldest is
+            forgotten (a guard for logs that lost their ``StreamDeleted`` lines). Default
+            100,000.
+    """
+
+    reconnect_max_session: timedelta = field(default=timedelta(seconds=60))
+    reconnect_gap: timedelta = field(default=timedelta(minutes=2))
+    reconnect_min_sessions: int = 3
+    prepare_timeout: timedelta = field(default=timedelta(seconds=60))
+    incident_gap: timedelta = field(default=timedelta(hours=1))
+    max_open_sessions: int = 100_000
+
+
+@dataclass(frozen=True, slots=True)
+class SessionRecord:
+    """One session, as handed to ``on_session``.
+
+    ``start`` is None when the session began before the log (its ``StreamCreated`` was not
+    seen); ``end`` is None while it is live. ``ended`` says how it ended: ``"deleted"``,
+    ``"restart"`` (the server restarted under it), ``"superseded"`` (created again with a new
+    Id), ``"forgotten"`` (dropped by ``max_open_sessions``) or ``"live"`` (at the end of input).
+    """
+
+    stream: SourceId
+    id: str | None
+    start: datetime | None
+    end: datetime | None
+    prepared: bool
+    ended: Literal["deleted", "restart", "superseded", "forgotten", "live"]
+
+
+class _Session:
+    __slots__ = ("created", "first", "id", "prepared", "source", "start_event")
+
+    def __init__(self, source: SourceId, id: str | None, first: Event) -> None:
+        self.source = source
+        self.id = id
+        self.first = first.time
+        self.start_event = first
+        self.created: datetime | None = None
+        self.prepared = False
+
+
+def stream_id(summary: str) -> str | None:
+    """The ``Id`` field of a stream event's summary (fast path of ``event.fields["Id"]``).
+
+    >>> stream_id("Stream created. Id: 103, StreamType: Rtmp, SourceUrl: TCP://h:1")
+    '103'
+    """
+    start = summary.find(". Id: ")
+    if start < 0:
+        return None
+    start += 6
+    end = summary.find(",", start)
+    return summary[start:] if end < 0 else summary[start:end]
+
+
+def source_address(url: str | None) -> str | None:
+    """The host of a ``SourceUrl`` (``TCP://203.0.113.41:38825`` -> ``203.0.113.41``)."""
+    if not url:
+        return None
+    rest = url.split("://", 1)[-1]
+    host = rest.split("/", 1)[0]
+    if host.startswith("["):
+        return host[1:].split("]", 1)[0]
+    return host.rsplit(":", 1)[0] if host.count(":") == 1 else host
+
+
+def _source_url(event: Event) -> str | None:
+    summary = event.summary
+    start = summary.find("SourceUrl: ")
+    return summary[start + 11 :] if start >= 0 else None
+
+
+def _explain_reconnect(incident: Incident) -> str:
+    low, high = incident.fact("min_duration"), incident.fact("max_duration")
+    sources = incident.fact("sources") or []
+    lasted = fmt.duration(low) if low == high else f"{fmt.duration(low)}-{fmt.duration(high)}"
+    text = (
+        f"publisher reconnected {incident.count} times in {fmt.duration(incident.duration)};"
+        f" each session lasted {lasted}"
+    )
+    return text + (f" (from {fmt.listing(sources)})" if sources else "")
+
+
+RECONNECT_HINT = (
+    "the encoder keeps losing its connection: check its uplink and log, its stream key and"
+    " OME's connection limits"
+)
+
+
+def _explain_never_prepared(incident: Incident) -> str:
+    sources = incident.fact("sources") or []
+    origin = f" from {fmt.listing(sources)}" if sources else ""
+    if incident.count == 1:
+        waited = incident.fact("max_wait")
+        if incident.fact("deleted"):
+            return (
+                f"created{origin} and deleted {fmt.duration(waited or 0)} later without ever"
+                " being prepared: OME never got playable media"
+            )
+        return (
+            f"created{origin} and still not prepared {fmt.duration(waited or 0)} later, at the"
+            " end of the log"
+        )
+    return (
+        f"{incident.count} sessions{origin} ended without ever being prepared:"
+        " OME never got playable media"
+    )
+
+
+NEVER_PREPARED_HINT = (
+    "the publisher connected but sent no usable media (unsupported codec, no key frame, failed"
+    " pull): check the encoder's codec settings or the source URL"
+)
+
+
+def _explain_never_deleted(incident: Incident) -> str:
+    reasons = incident.fact("reasons") or {}
+    if "restart" in reasons and len(reasons) == 1:
+        return (
+            "stream was live when the server restarted, with no StreamDeleted:"
+            " OME stopped without closing it (crash or kill?)"
+        )
+    ids = incident.fact("new_ids") or []
+    return (
+        f"stream was created again (Id {fmt.listing(ids)}) while the previous session was"
+        " never deleted"
+        + (" (and it was live at a server restart)" if "restart" in reasons else "")
+    )
+
+
+NEVER_DELETED_HINT = (
+    "look for a crash or forced stop in OME's own log at that time; viewers of the stream were cut"
+)
+
+
+def _explain_creation_failed(incident: Incident) -> str:
+    sources = incident.fact("sources") or []
+    origin = f" from {fmt.listing(sources)}" if sources else ""
+    reason = incident.fact("reason")
+    times = "" if incident.count == 1 else f" ({incident.count} times)"
+    if incident.fact("duplicate"):
+        return (
+            f"another publisher{origin} tried to publish this stream while it was live;"
+            f" OME refused it{times}"
+        )
+    return f"OME could not create the stream{origin}: {reason or 'no reason given'}{times}"
+
+
+DUPLICATE_HINT = (
+    "two encoders use the same stream name: find the second one by its address and give it its"
+    " own name (or stop it)"
+)
+
+
+class LifecycleAnalyzer(BaseAnalyzer):
+    """Follows stream sessions (see the module's docstring and :class:`LifecycleConfig`)."""
+
+    name = "lifecycle"
+
+    def __init__(
+        self,
+        config: LifecycleConfig | None = None,
+        *,
+        on_session: Callable[[SessionRecord], None] | None = None,
+        book: IncidentBook | None = None,
+        clock: Clock | None = None,
+        reorder_window: timedelta = REORDER_WINDOW,
+    ) -> None:
+        self.config = config = config or LifecycleConfig()
+        self.on_session = on_session
+        gap = config.incident_gap
+        self.specs = {
+            "reconnect_loop": IncidentSpec(
+                "reconnect_loop",
+                Severity.WARNING,
+                _explain_reconnect,
+                RECONNECT_HINT,
+                gap=config.reconnect_gap,
+                min_count=config.reconnect_min_sessions,
+                reducers={
+                    "min_duration": Reduce.MIN,
+                    "max_duration": Reduce.MAX,
+                    "sources": Reduce.UNIQUE,
+                    "ids": Reduce.UNIQUE,
+                },
+            ),
+            "never_prepared": IncidentSpec(
+                "never_prepared",
+                Severity.WARNING,
+                _explain_never_prepared,
+                NEVER_PREPARED_HINT,
+                gap=gap,
+                reducers={"sources": Reduce.UNIQUE, "max_wait": Reduce.MAX, "ids": Reduce.UNIQUE},
+            ),
+            "never_deleted": IncidentSpec(
+                "never_deleted",
+                Severity.WARNING,
+                _explain_never_deleted,
+                NEVER_DELETED_HINT,
+                gap=gap,
+                reducers={"reasons": Reduce.COUNTS, "new_ids": Reduce.UNIQUE, "ids": Reduce.UNIQUE},
+            ),
+            "stream_creation_failed": IncidentSpec(
+                "stream_creation_failed",
+                Severity.ERROR,
+                _explain_creation_failed,
+                gap=gap,
+                reducers={"sources": Reduce.UNIQUE},
+                classify=self._classify_failed,
+            ),
+        }
+        self._open: dict[str, _Session] = {}
+        super().__init__(book=book, clock=clock, reorder_window=reorder_window)
+
+    @staticmethod
+    def _classify_failed(incident: Incident) -> Verdict:
+        duplicate = bool(incident.fact("duplicate"))
+        return Verdict(
+            "duplicate_stream_name" if duplicate else "stream_creation_failed",
+            Severity.ERROR,
+            _explain_creation_failed(incident),
+            DUPLICATE_HINT if duplicate else "read OME's log around that time for the reason",
+        )
+
+    def handlers(self) -> dict[str, Handler]:
+        """Stream created/prepared/deleted, creation failures and server starts."""
+        return {
+            "StreamCreated": self.on_created,
+            "StreamPrepared": self.on_prepared,
+            "StreamDeleted": self.on_deleted,
+            "StreamCreationFailed": self.on_creation_failed,
+            "ServerStarted": self.on_server_started,
+        }
+
+    def active_sessions(self) -> list[tuple[SourceId, str | None, datetime, bool]]:
+        """The open sessions: (stream, Id, first time seen, prepared), oldest first."""
+        return [(s.source, s.id, s.first, s.prepared) for s in self._open.values()]
+
+    # -- events -------------------------------------------------------------------------------
+
+    def on_created(self, event: Event) -> None:
+        """``StreamCreated``: a new session (ending a previous one that was never deleted)."""
+        session = self._session_for(event)
+        if session.created is None:
+            session.created = event.time
+            session.start_event = event
+
+    def on_prepared(self, event: Event) -> None:
+        """``StreamPrepared``: the session has playable media."""
+        self._session_for(event).prepared = True
+
+    def on_deleted(self, event: Event) -> None:
+        """``StreamDeleted``: the session ends."""
+        source = event.source
+        sid = stream_id(event.summary)
+        session = self._open.get(source.raw)
+        if session is None or (sid is not None and session.id is not None and session.id != sid):
+            # Began before the log (or a session we did not see): only the table cares.
+            self._record(SessionRecord(source, sid, None, event.time, True, "deleted"))
+            return
+        del self._open[source.raw]
+        self._end(session, event.time, "deleted", event)
+
+    def on_creation_failed(self, event: Event) -> None:
+        """``StreamCreationFailed``: OME refused to create a stream."""
+        source = event.source
+        self.book.add(
+            self.specs["stream_creation_failed"],
+            source.raw,
+            Subject.from_source(source),
+            event.time,
+            event=event,
+            facts={
+                "duplicate": event.cause == "DuplicatedStreamName" or None,
+                "sources": _source_url(event),
+                "reason": fmt.field_after_comma(". " + event.summary, ". Reason: "),
+            },
+        )
+
+    def on_server_started(self, event: Event) -> None:
+        """``ServerStarted``: whatever is still open did not survive the restart."""
+        for session in list(self._open.values()):
+            self._end(session, event.time, "restart", event)
+        self._open.clear()
+
+    # -- sessions -----------------------------------------------------------------------------
+
+    def _session_for(self, event: Event) -> _Session:
+        source = event.source
+        sid = stream_id(event.summary)
+        session = self._open.get(source.raw)
+        if session is not None:
+            if sid is None or session.id is None or session.id == sid:
+                if session.id is None:
+                    session.id = sid
+                return session
+            del self._open[source.raw]
+            self._end(session, event.time, "superseded", event, new_id=sid)
+        session = _Session(source, sid, event)
+        self._open[source.raw] = session
+        if len(self._open) > self.config.max_open_sessions:
+            oldest = next(iter(self._open))
+            dropped = self._open.pop(oldest)
+            self._record(
+                SessionRecord(dropped.source, dropped.id, dropped.created, event.time,
+                              dropped.prepared, "forgotten")
+            )  # fmt: skip
+        return session
+
+    def _end(
+        self,
+        session: _Session,
+        end: datetime,
+        how: Literal["deleted", "restart", "superseded"],
+        event: Event,
+        new_id: str | None = None,
+    ) -> None:
+        self._record(
+            SessionRecord(session.source, session.id, session.created, end, session.prepared, how)
+        )
+        source = session.source
+        subject = source
+        start = session.created or session.first
+        url = _source_url(session.start_event) if session.created is not None else None
+        address = source_address(url)
+        started = (session.start_event.time, session.start_event.origin)
+        if how != "deleted":
+            self.book.add(
+                self.specs["never_deleted"],
+                source.raw,
+                subject,
+                start,
+                end,
+                event=event,
+                earlier=started,
+                facts={"reasons": how, "new_ids": new_id, "ids": session.id},
+            )
+            return
+        if session.created is None:
+            return  # began before the log: nothing is known about its start
+        if not session.prepared:
+            self.book.add(
+                self.specs["never_prepared"],
+                source.raw,
+                subject,
+                start,
+                end,
+                event=event,
+                earlier=started,
+                facts={
+                    "sources": url,
+                    "max_wait": (end - start).total_seconds(),
+                    "deleted": True,
+                    "ids": session.id,
+                },
+            )
+        lasted = end - start
+        if lasted <= self.config.reconnect_max_session:
+            seconds = lasted.total_seconds()
+            self.book.add(
+                self.specs["reconnect_loop"],
+                source.raw,
+                subject,
+                start,
+                end,
+                event=event,
+                earlier=started,
+                facts={
+                    "min_duration": seconds,
+                    "max_duration": seconds,
+                    "sources": address,
+                    "ids": session.id,
+                },
+            )
+
+    def _record(self, record: SessionRecord) -> None:
+        if self.on_session is not None:
+            self.on_session(record)
+
+    # -- end of input ---------------------------------------------------------------------
+
+    def _unprepared(self) -> list[tuple[_Session, timedelta]]:
+        now = self.clock.now
+        if now is None:
+            return []
+        late = []
+        for session in self._open.values():
+            if session.created is not None and not session.prepared:
+                waited = now - session.created
+                if waited > self.config.prepare_timeout:
+                    late.append((session, waited))
+        return late
+
+    def close(self) -> None:
+        """End of input: report sessions long unprepared, hand the live ones to the table."""
+        for session, waited in self._unprepared():
+            source = session.source
+            now = self.clock.now
+            assert now is not None
+            assert session.created is not None
+            self.book.add(
+                self.specs["never_prepared"],
+                source.raw,
+                Subject.from_source(source),
+                session.created,
+                now,
+                earlier=(session.start_event.time, session.start_event.origin),
+                facts={
+                    "sources": _source_url(session.start_event),
+                    "max_wait": waited.total_seconds(),
+                    "ids": session.id,
+                },
+            )
+        for session in self._open.values():
+            self._record(
+                SessionRecord(session.source, session.id, session.created, None,
+                              session.prepared, "live")
+            )  # fmt: skip
+        self._open.clear()
+
+    def pending_extra(self) -> list[Finding]:
+        """Sessions that have waited too long to be prepared (not in the book yet)."""
+        out: list[Finding] = []
+        now = self.clock.now
+        spec = self.specs["never_prepared"]
+        for session, waited in self._unprepared():
+            assert now is not None
+            assert session.created is not None
+            incident = Incident(spec, Subject.from_source(session.source), session.created, now)
+            incident.count = 1
+            incident.merge(
+                {"sources": _source_url(session.start_event), "max_wait": waited.total_seconds()}
+            )
+            verdict = spec.verdict(incident)
+            assert verdict is not None
+            out.append(
+                Finding(
+                    verdict.severity, verdict.kind, incident.subject, incident.first,
+                    incident.last, 1, verdict.message, verdict.hint,
+                )
+            )  # fmt: skip
+        return out

@@ -1,0 +1,239 @@
+"""Running every detector together: :class:`AnalyzerConfig`, :class:`Analysis` and
+:func:`analyze`.
+
+The detectors share one reorder buffer, one clock and one incident book, so an event is ordered
+once, dispatched only to the detectors that read its type, and two detectors that see the same
+problem (OME's B-frame warning and a snapshot with ``hasBframes``) give one finding.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from ome_events.analyze.abnormal import AbnormalAnalyzer, AbnormalConfig
+from ome_events.analyze.access import AccessAnalyzer, AccessConfig
+from ome_events.analyze.base import (
+    EVIDENCE_LIMIT,
+    REORDER_WINDOW,
+    BaseAnalyzer,
+    Clock,
+    Handler,
+    IncidentBook,
+    ReorderBuffer,
+)
+from ome_events.analyze.findings import Finding, Report
+from ome_events.analyze.lifecycle import LifecycleAnalyzer, LifecycleConfig
+from ome_events.analyze.media import MediaAnalyzer, MediaConfig
+from ome_events.analyze.outputs import OutputsAnalyzer, OutputsConfig
+from ome_events.analyze.report import StreamTable
+from ome_events.analyze.restapi import RestApiAnalyzer, RestApiConfig
+from ome_events.analyze.server import ServerAnalyzer, ServerConfig
+from ome_events.model import Event
+
+__all__ = ["Analysis", "AnalyzerConfig", "analyze"]
+
+
+@dataclass(frozen=True, slots=True)
+class AnalyzerConfig:
+    """Every threshold of every detector, with its default (see each family's config class).
+
+    Attributes:
+        reorder_window: how late (in event time) an event may arrive and still be put in its
+            place. Default 2 s.
+        evidence_limit: how many events a finding names as evidence. Default 20.
+        max_table_streams: streams in the per-stream table (the rest are summed up).
+            Default 10,000.
+
+    Example::
+
+        config = AnalyzerConfig(media=MediaConfig(max_keyframe_interval=2.0))
+    """
+
+    abnormal: AbnormalConfig = field(default_factory=AbnormalConfig)
+    media: MediaConfig = field(default_factory=MediaConfig)
+    lifecycle: LifecycleConfig = field(default_factory=LifecycleConfig)
+    outputs: OutputsConfig = field(default_factory=OutputsConfig)
+    server: ServerConfig = field(default_factory=ServerConfig)
+    restapi: RestApiConfig = field(default_factory=RestApiConfig)
+    access: AccessConfig = field(default_factory=AccessConfig)
+    reorder_window: timedelta = field(default=REORDER_WINDOW)
+    evidence_limit: int = EVIDENCE_LIMIT
+    max_table_streams: int = 10_000
+
+
+class Analysis:
+    """All the detectors at once, fed one event at a time.
+
+    >>> from ome_events import read_events
+    >>> analysis = Analysis()
+    >>> found = []
+    >>> for event in read_events("sample_logs/server-utc"):   # doctest: +SKIP
+    ...     found += analysis.feed(event)                      # certain findings, as they come
+    >>> found += analysis.finish()                             # the rest, at the end
+    >>> report = analysis.report(found)
+
+    ``pending()`` shows what the open incidents would give if the input ended now, and
+    ``flush()`` releases the events held for reordering (for a live log that went quiet).
+    """
+
+    def __init__(self, config: AnalyzerConfig | None = None) -> None:
+        self.config = config = config or AnalyzerConfig()
+        self.clock = Clock()
+        self.book = IncidentBook(config.evidence_limit)
+        self.table = StreamTable(self.clock, config.max_table_streams)
+        self.events = 0
+        self._buffer = ReorderBuffer(config.reorder_window)
+        book, clock = self.book, self.clock
+        self.lifecycle = LifecycleAnalyzer(
+            config.lifecycle, on_session=self.table.add_session, book=book, clock=clock
+        )
+        self.media = MediaAnalyzer(config.media, book=book, clock=clock)
+        self.outputs = OutputsAnalyzer(config.outputs, book=book, clock=clock)
+        self.server = ServerAnalyzer(config.server, book=book, clock=clock)
+        self.restapi = RestApiAnalyzer(config.restapi, book=book, clock=clock)
+        self.access = AccessAnalyzer(config.access, book=book, clock=clock)
+        others: list[BaseAnalyzer] = [
+            self.lifecycle, self.media, self.outputs, self.server, self.restapi, self.access,
+        ]  # fmt: skip
+        covered = {name for analyzer in others for name in analyzer.handlers()}
+        self.abnormal = AbnormalAnalyzer(config.abnormal, covered=covered, book=book, clock=clock)
+        # Media before abnormal: both see AbnormalStreamDetected, and the snapshot's figures
+        # make the better first impression of an incident.
+        self.analyzers: tuple[BaseAnalyzer, ...] = (*others, self.abnormal)
+        dispatch: dict[str, list[Handler]] = {}
+        for analyzer in self.analyzers:
+            for name, handler in analyzer.handlers().items():
+                dispatch.setdefault(name, []).append(handler)
+        self._dispatch = {name: tuple(handlers) for name, handlers in dispatch.items()}
+        self._fallback = self.abnormal.fallback
+
+    def feed(self, event: Event) -> list[Finding]:
+        """Take one event; return the findings that became certain (often none)."""
+        # This is the hot loop of `ome-events analyze`: the reorder buffer's common case (an
+        # event later than all held ones, nothing to release yet) is inlined here, and so is
+        # the dispatch of the released events.
+        self.events += 1
+        time = event.time
+        buffer = self._buffer
+        if time > buffer.latest:
+            held = buffer.held
+            if held:
+                held.append(event)
+                buffer.latest = time
+                if time <= buffer.release_at:
+                    return []
+            else:
+                buffer.hold(event)
+                return []
+        else:
+            buffer.insert(event)
+        released = buffer.release()
+        if not released:
+            return []
+        clock = self.clock
+        dispatch = self._dispatch
+        for item in released:
+            time = item.time
+            if time >= clock.next_tick:
+                self._tick(time)
+            elif time > clock.now:  # type: ignore[operator]
+                clock.now = time
+            handlers = dispatch.get(item.type)
+            if handlers is None:
+                self._fallback(item)
+            else:
+                for handler in handlers:
+                    handler(item)
+        if self.book.outbox:
+            return self._take()
+        return []
+
+    def _tick(self, time: datetime) -> None:
+        clock = self.clock
+        if clock.observe(time):
+            now = clock.now
+            assert now is not None
+            for analyzer in self.analyzers:
+                analyzer.tick(now)
+            self.book.sweep(now)
+
+    def _process(self, event: Event) -> None:
+        time = event.time
+        clock = self.clock
+        if time >= clock.next_tick:
+            self._tick(time)
+        elif time > clock.now:  # type: ignore[operator]
+            clock.now = time
+        handlers = self._dispatch.get(event.type)
+        if handlers is None:
+            self._fallback(event)
+        else:
+            for handler in handlers:
+                handler(event)
+
+    def flush(self) -> list[Finding]:
+        """Process the events held for reordering now (a live log went quiet)."""
+        for item in self._buffer.drain():
+            self._process(item)
+        return self._take()
+
+    def finish(self) -> list[Finding]:
+        """End of input: settle everything still open and return the last findings."""
+        for item in self._buffer.drain():
+            self._process(item)
+        for analyzer in self.analyzers:
+            analyzer.close()
+        self.book.close_all()
+        return self._take()
+
+    def pending(self) -> list[Finding]:
+        """What the open incidents would give if the input ended now (for live views)."""
+        out = self.book.pending()
+        for analyzer in self.analyzers:
+            out += analyzer.pending_extra()
+        out.sort(key=lambda f: f.sort_key)
+        return out
+
+    def _take(self) -> list[Finding]:
+        out = self.book.outbox
+        self.book.outbox = []
+        self.table.add_findings(out)
+        return out
+
+    def report(self, findings: Iterable[Finding], *, bad_lines: int = 0) -> Report:
+        """The report of this analysis, with ``findings`` (those returned by feed/finish)."""
+        ordered = tuple(sorted(findings, key=lambda f: f.sort_key))
+        return Report(
+            findings=ordered,
+            streams=tuple(self.table.rows()),
+            endpoints=tuple(self.restapi.endpoints()),
+            servers=tuple(self.server.servers()),
+            events=self.events,
+            first_event=self.clock.first,
+            last_event=self.clock.now,
+            bad_lines=bad_lines,
+            sessions=self.table.sessions,
+        )
+
+
+def analyze(
+    events: Iterable[Event], config: AnalyzerConfig | None = None, *, bad_lines: int = 0
+) -> Report:
+    """Run every detector over ``events`` and return the report.
+
+    >>> import ome_events
+    >>> report = analyze(ome_events.read_events("sample_logs/server-utc"))
+    >>> report.counts()
+    {'error': 3, 'warning': 13, 'info': 2}
+    """
+    analysis = Analysis(config)
+    found: list[Finding] = []
+    feed = analysis.feed
+    for event in events:
+        new = feed(event)
+        if new:
+            found += new
+    found += analysis.finish()
+    return analysis.report(found, bad_lines=bad_lines)

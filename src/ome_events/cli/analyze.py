@@ -1,0 +1,378 @@
+"""``ome-events analyze PATH``: what went wrong, and with which streams.
+
+Reads a log (a directory with its rotated files, one file, or ``-`` for standard input), runs
+every analyzer and prints a report: a summary, the findings by severity (errors, warnings,
+then notes), and a per-stream table (sessions, uptime, incidents). With ``--json`` the report
+is one JSON document (schema in ``docs/analyzers.md``). ``--fail-on warning|error`` makes the
+exit status 1 when a finding of that severity or worse was found, for cron jobs and CI.
+
+Exit statuses: 0 (done; no finding at or above ``--fail-on``), 1 (findings at or above
+``--fail-on``), 2 (usage error: unknown path, bad time).
+
+Text from the log (stream names, messages) is printed literally: control characters are
+shown as escapes and nothing is ever read as Rich markup.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from collections.abc import Sequence
+from typing import IO, TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ome_events.analyze import Finding, Report, StreamRow
+
+__all__ = ["register", "run"]
+
+EPILOG = """\
+examples:
+  ome-events analyze /var/log/ovenmediaengine
+  ome-events analyze /var/log/ovenmediaengine --since yesterday --until today
+  ome-events analyze events.log --json > report.json
+  ome-events analyze /var/log/ovenmediaengine --since -1h --fail-on warning   # cron/CI
+
+exit status: 0 ok, 1 findings at or above --fail-on, 2 usage error
+"""
+
+# C0 controls but tab, DEL, C1 controls, and the Unicode bidi overrides and isolates.
+_CONTROL = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+_SEVERITY_TITLES = {"error": "Errors", "warning": "Warnings", "info": "Notes"}
+_SEVERITY_STYLES = {"error": "bold red", "warning": "yellow", "info": "cyan"}
+
+
+def safe(text: object) -> str:
+    r"""Text from the log, with control characters shown as escapes (``\x1b``).
+
+    >>> safe("cam\x1b[2J1")
+    'cam\\x1b[2J1'
+    """
+    value = str(text)
+    if not _CONTROL.search(value):
+        return value
+    return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), value)
+
+
+def register(subparsers: Any) -> argparse.ArgumentParser:
+    """Declare ``analyze`` and its options (imports nothing heavy)."""
+    parser: argparse.ArgumentParser = subparsers.add_parser(
+        "analyze",
+        help="find abnormal streams and other trouble in a log",
+        description=(
+            "Analyze an OME event log: abnormal streams, B-frames, long key-frame intervals,"
+            " reconnect loops, failing pushes and recordings, restarts, queue congestion,"
+            " REST API errors and access-control bursts."
+        ),
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "path",
+        metavar="PATH",
+        help="a log directory (events.log and its rotated files), one file, or - for stdin",
+    )
+    parser.add_argument(
+        "--since",
+        metavar="TIME",
+        help="only events at or after TIME (2025-03-26 05:00, -2h, yesterday, ...)",
+    )
+    parser.add_argument("--until", metavar="TIME", help="only events before TIME")
+    parser.add_argument(
+        "--json", action="store_true", help="write the report as JSON (see docs/analyzers.md)"
+    )
+    parser.add_argument(
+        "--fail-on",
+        choices=("warning", "error"),
+        help="exit with status 1 if a finding of this severity or worse is found",
+    )
+    parser.add_argument(
+        "--color",
+        choices=("auto", "always", "never"),
+        default="auto",
+        help="colour and tables: auto (on a terminal, unless NO_COLOR is set), always, never",
+    )
+    return parser
+
+
+def run(args: argparse.Namespace) -> int:
+    """Read, analyze, print; return the exit status."""
+    from datetime import datetime
+
+    import ome_events
+    from ome_events.analyze import Severity, analyze
+    from ome_events.timeparse import parse_user_time
+
+    now = datetime.now().astimezone()
+    try:
+        since = parse_user_time(args.since, now=now) if args.since else None
+        until = parse_user_time(args.until, now=now) if args.until else None
+    except ValueError as error:
+        print(f"ome-events analyze: {error}", file=sys.stderr)
+        return 2
+    try:
+        if args.path == "-":
+            reader = ome_events.read_stream(since=since, until=until, errors="skip")
+        else:
+            reader = ome_events.read_events(args.path, since=since, until=until, errors="skip")
+    except (FileNotFoundError, NotADirectoryError, PermissionError) as error:
+        print(f"ome-events analyze: {error}", file=sys.stderr)
+        return 2
+    try:
+        report = analyze(reader)
+    except KeyboardInterrupt:
+        return 130
+    from dataclasses import replace
+
+    report = replace(report, bad_lines=reader.error_count)
+    context = {
+        "path": args.path,
+        "since": since.isoformat() if since else None,
+        "until": until.isoformat() if until else None,
+    }
+    try:
+        if args.json:
+            import orjson
+
+            data = orjson.dumps(report.to_json(**context), option=orjson.OPT_INDENT_2)
+            sys.stdout.write(data.decode() + "\n")
+        elif _use_rich(args.color, sys.stdout):
+            _print_rich(report, args.path, force=args.color == "always")
+        else:
+            sys.stdout.write("\n".join(plain_report(report, args.path)) + "\n")
+        sys.stdout.flush()
+    except BrokenPipeError:
+        _silence_stdout()
+    if args.fail_on and report.at_least(Severity(args.fail_on)):
+        return 1
+    return 0
+
+
+def _use_rich(mode: str, stream: IO[str]) -> bool:
+    import os
+
+    if mode == "always":
+        return True
+    if mode == "never" or os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
+        return False
+    return stream.isatty()
+
+
+def _silence_stdout() -> None:
+    import os
+
+    # The reader went away (| head): point stdout at /dev/null so the exit flush is quiet.
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+
+
+# -- plain text ------------------------------------------------------------------------------
+
+
+def _time(value: Any) -> str:
+    return str(value.isoformat(sep=" ", timespec="milliseconds"))
+
+
+def _span(finding: Finding) -> str:
+    first, last = finding.first, finding.last
+    if last == first:
+        return _time(first)
+    if last.date() == first.date() and last.utcoffset() == first.utcoffset():
+        return f"{_time(first)} - {last.strftime('%H:%M:%S.%f')[:-3]}"
+    return f"{_time(first)} - {_time(last)}"
+
+
+def _duration(seconds: float) -> str:
+    from ome_events.analyze._format import duration
+
+    return duration(seconds)
+
+
+def _uptime(row: StreamRow) -> str:
+    if not row.sessions:
+        return ""
+    return ("≥" if row.partial else "") + _duration(row.uptime_seconds)
+
+
+def summary_lines(report: Report, path: str) -> list[str]:
+    """The summary at the top of the report."""
+    lines = [f"ome-events analyze: {safe(path)}"]
+    if report.first_event is None or report.last_event is None:
+        lines.append("no events")
+    else:
+        lines.append(
+            f"{report.events:,} events from {_time(report.first_event)}"
+            f" to {_time(report.last_event)}"
+            + (f", {report.bad_lines:,} bad lines skipped" if report.bad_lines else "")
+        )
+    for server in report.servers:
+        starts = "started once" if server.starts == 1 else f"started {server.starts} times"
+        lines.append(
+            f"server {safe(server.name or '?')} {safe(server.version or '')} ({safe(server.id)}),"
+            f" {starts}"
+        )
+    live = sum(1 for row in report.streams if row.live)
+    counts = report.counts()
+    lines.append(
+        f"{len(report.streams)} streams, {report.sessions} sessions"
+        + (f", {live} live at the end" if live else "")
+    )
+    lines.append(
+        f"findings: {counts['error']} errors, {counts['warning']} warnings, {counts['info']} notes"
+    )
+    return lines
+
+
+def finding_lines(finding: Finding) -> list[str]:
+    """A finding as a few indented lines."""
+    count = f" x{finding.count}" if finding.count > 1 else ""
+    lines = [
+        f"  {_span(finding)}  {finding.kind}  {safe(finding.subject)}{count}",
+        f"      {safe(finding.message)}",
+    ]
+    if finding.hint:
+        lines.append(f"      hint: {safe(finding.hint)}")
+    if finding.evidence:
+        lines.append(f"      evidence: {evidence_text(finding)}")
+    return lines
+
+
+def evidence_text(finding: Finding, limit: int = 3) -> str:
+    """``events.log.20250326:91, :92, :94 (+2 more)``: where to look, compactly."""
+    parts = []
+    previous = None
+    for item in finding.evidence[:limit]:
+        if item.line is not None and item.file == previous:
+            parts.append(f":{item.line}")
+        else:
+            parts.append(safe(item))
+        previous = item.file
+    more = len(finding.evidence) - limit
+    return ", ".join(parts) + (f" (+{more} more)" if more > 0 else "")
+
+
+def plain_report(report: Report, path: str) -> list[str]:
+    """The whole report as plain text lines (no colour)."""
+    lines = summary_lines(report, path)
+    for severity in ("error", "warning", "info"):
+        chosen = [f for f in report.findings if f.severity.value == severity]
+        if not chosen:
+            continue
+        lines += ["", f"{_SEVERITY_TITLES[severity]} ({len(chosen)})"]
+        for finding in chosen:
+            lines += finding_lines(finding)
+    if report.streams:
+        lines += ["", "Streams"]
+        rows = [("stream", "sessions", "uptime", "live", "incidents", "kinds")]
+        for row in report.streams:
+            rows.append(
+                (
+                    safe(row.stream),
+                    str(row.sessions),
+                    _uptime(row),
+                    "live" if row.live else "",
+                    str(row.incidents) if row.incidents else "",
+                    ", ".join(row.kinds),
+                )
+            )
+        lines += _columns(rows)
+    troubled = [e for e in report.endpoints if e.errors or e.slow]
+    if troubled:
+        lines += ["", "REST API endpoints with errors or slow calls"]
+        rows = [("endpoint", "requests", "errors", "rate", "slow", "slowest")]
+        for endpoint in troubled:
+            rows.append(
+                (
+                    safe(f"{endpoint.method} {endpoint.path}"),
+                    str(endpoint.requests),
+                    ", ".join(f"{k} x{v}" for k, v in endpoint.errors.items()),
+                    f"{endpoint.error_rate:.0%}",
+                    str(endpoint.slow) if endpoint.slow else "",
+                    "" if endpoint.max_seconds is None else f"{endpoint.max_seconds:.3g} s",
+                )
+            )
+        lines += _columns(rows)
+    return lines
+
+
+def _columns(rows: Sequence[Sequence[str]]) -> list[str]:
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    return ["  " + "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip()
+            for row in rows]  # fmt: skip
+
+
+# -- rich ------------------------------------------------------------------------------------
+
+
+def _print_rich(report: Report, path: str, *, force: bool = False) -> None:
+    from rich import box
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    console = Console(highlight=False, soft_wrap=False, force_terminal=True if force else None)
+    for line in summary_lines(report, path):
+        console.print(Text(line))
+    for severity in ("error", "warning", "info"):
+        chosen = [f for f in report.findings if f.severity.value == severity]
+        if not chosen:
+            continue
+        style = _SEVERITY_STYLES[severity]
+        console.print()
+        console.print(Text(f"{_SEVERITY_TITLES[severity]} ({len(chosen)})", style=style))
+        for finding in chosen:
+            head = Text("  ")
+            head.append(_span(finding), style="dim")
+            head.append("  ")
+            head.append(finding.kind, style=style)
+            head.append("  ")
+            head.append(safe(finding.subject), style="bold")
+            if finding.count > 1:
+                head.append(f" x{finding.count}")
+            console.print(head)
+            console.print(Text("      " + safe(finding.message)))
+            if finding.hint:
+                hint = Text("      hint: ", style="dim")
+                hint.append(safe(finding.hint))
+                console.print(hint)
+            if finding.evidence:
+                console.print(Text(f"      evidence: {evidence_text(finding)}", style="dim"))
+    if report.streams:
+        table = Table(title="Streams", box=box.SIMPLE_HEAD, title_justify="left")
+        for name, justify in (
+            ("stream", "left"),
+            ("sessions", "right"),
+            ("uptime", "right"),
+            ("live", "center"),
+            ("incidents", "right"),
+            ("kinds", "left"),
+        ):
+            table.add_column(name, justify=justify)  # type: ignore[arg-type]
+        for row in report.streams:
+            table.add_row(
+                Text(safe(row.stream)),
+                Text(str(row.sessions)),
+                Text(_uptime(row)),
+                Text("live", style="green") if row.live else Text(""),
+                Text(str(row.incidents), style="yellow") if row.incidents else Text(""),
+                Text(", ".join(row.kinds)),
+            )
+        console.print()
+        console.print(table)
+    troubled = [e for e in report.endpoints if e.errors or e.slow]
+    if troubled:
+        table = Table(title="REST API endpoints with errors or slow calls", box=box.SIMPLE_HEAD,
+                      title_justify="left")  # fmt: skip
+        for name in ("endpoint", "requests", "errors", "rate", "slow", "slowest"):
+            table.add_column(name, justify="left" if name in ("endpoint", "errors") else "right")
+        for endpoint in troubled:
+            table.add_row(
+                Text(safe(f"{endpoint.method} {endpoint.path}")),
+                Text(str(endpoint.requests)),
+                Text(", ".join(f"{k} x{v}" for k, v in endpoint.errors.items()), style="red"),
+                Text(f"{endpoint.error_rate:.0%}"),
+                Text(str(endpoint.slow) if endpoint.slow else ""),
+                Text("" if endpoint.max_seconds is None else f"{endpoint.max_seconds:.3g} s"),
+            )
+        console.print(table)

@@ -1,0 +1,310 @@
+"""``ome-events watch PATH``: follow a live log and show active streams and findings as they
+happen.
+
+On a terminal it is a refreshing view (Rich Live): the live streams, then the findings, open
+ones first. Otherwise (a pipe, a file, ``--plain``) it writes one line per happening:
+
+* ``start``/``end`` when a stream goes live or ends;
+* ``open`` when a problem is first seen (an alert: B-frames the moment OME reports them);
+* the finding itself, with its count and time span, once it is over.
+
+The first line, ``# watching PATH``, says it is following.
+
+The follower (:func:`ome_events.follow`) runs in a background thread and hands events over a
+bounded queue; the analysis runs here. When the log has been quiet for half a second, the
+events held for reordering are processed at once, so an alert does not wait for the next line.
+Ctrl-C (or SIGTERM) stops cleanly.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import TYPE_CHECKING, Any
+
+from ome_events.cli.analyze import safe
+
+if TYPE_CHECKING:
+    from ome_events.analyze import Analysis, Finding
+    from ome_events.model import Event
+
+__all__ = ["register", "run"]
+
+#: Wall-clock seconds without a new event after which held events are processed.
+IDLE_FLUSH = 0.5
+#: Wall-clock seconds between two refreshes of the view.
+REFRESH = 0.5
+#: Findings kept on screen (and in memory): the newest.
+KEEP_FINDINGS = 200
+
+_STYLES = {"error": "bold red", "warning": "yellow", "info": "cyan"}
+
+
+def register(subparsers: Any) -> argparse.ArgumentParser:
+    """Declare ``watch`` and its options (imports nothing heavy)."""
+    parser: argparse.ArgumentParser = subparsers.add_parser(
+        "watch",
+        help="follow a live log: active streams and findings as they happen",
+        description=(
+            "Follow a live OME event log (across rotations) and show the active streams and"
+            " the analyzers' findings as they happen."
+        ),
+        epilog=(
+            "examples:\n"
+            "  ome-events watch /var/log/ovenmediaengine\n"
+            "  ome-events watch /var/log/ovenmediaengine --plain | grep --line-buffered bframes\n"
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("path", metavar="PATH", help="the log directory, or its events.log")
+    parser.add_argument(
+        "--from-start",
+        action="store_true",
+        help="begin at the start of the current file instead of its end",
+    )
+    parser.add_argument(
+        "--poll", action="store_true", help="poll the files (no inotify; for NFS, containers)"
+    )
+    parser.add_argument(
+        "--plain",
+        action="store_true",
+        help="write plain lines even on a terminal (the default when not on one)",
+    )
+    return parser
+
+
+def run(args: argparse.Namespace) -> int:
+    """Follow and analyze until interrupted; return the exit status."""
+    import os
+    import queue
+    import signal
+    import threading
+
+    import ome_events
+    from ome_events.analyze import Analysis
+
+    def terminate(signum: int, frame: Any) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, terminate)
+    follower = None
+    failure: list[BaseException] = []
+    status = 0
+    try:
+        follower = ome_events.follow(
+            args.path, start="start" if args.from_start else "end", poll=args.poll
+        )
+        events: queue.Queue[Event | None] = queue.Queue(maxsize=10_000)
+
+        def pump() -> None:
+            assert follower is not None
+            try:
+                for event in follower:
+                    events.put(event)
+            except Exception as error:  # reported by the main thread
+                failure.append(error)
+            finally:
+                events.put(None)
+
+        threading.Thread(target=pump, name="ome-events-follow", daemon=True).start()
+        fancy = not args.plain and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+        view: _View = _LiveView(args.path) if fancy else _PlainView(args.path)
+        with view:
+            status = _loop(events, Analysis(), view)
+    except (FileNotFoundError, NotADirectoryError, PermissionError, ValueError) as error:
+        print(f"ome-events watch: {error}", file=sys.stderr)
+        status = 2
+    except (KeyboardInterrupt, BrokenPipeError):
+        status = 0
+    finally:
+        if follower is not None:
+            follower.close()
+        signal.signal(signal.SIGTERM, previous)
+    if failure:
+        print(f"ome-events watch: the follower stopped: {failure[0]}", file=sys.stderr)
+        return 1
+    return status
+
+
+def _loop(events: Any, analysis: Analysis, view: _View) -> int:
+    import queue
+    import time
+
+    last_refresh = 0.0
+    quiet_since = time.monotonic()
+    flushed = True
+    while True:
+        try:
+            item = events.get(timeout=IDLE_FLUSH / 2)
+        except queue.Empty:
+            item = ...
+        now = time.monotonic()
+        if item is None:
+            view.found(analysis.finish(), final=True)
+            view.refresh(analysis)
+            return 0
+        if item is ...:
+            if not flushed and now - quiet_since >= IDLE_FLUSH:
+                view.found(analysis.flush(), final=True)
+                flushed = True
+                view.refresh(analysis)
+                last_refresh = now
+            continue
+        quiet_since = now
+        flushed = False
+        view.found(analysis.feed(item), final=True)
+        if now - last_refresh >= REFRESH:
+            view.refresh(analysis)
+            last_refresh = now
+
+
+class _View:
+    """What the loop talks to."""
+
+    def __enter__(self) -> _View:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+    def found(self, findings: list[Finding], *, final: bool) -> None:
+        """Findings that became certain."""
+
+    def refresh(self, analysis: Analysis) -> None:
+        """Show the current state."""
+
+
+def _key(finding: Finding) -> tuple[str, str, Any]:
+    return (finding.kind, finding.subject.id, finding.first)
+
+
+def _time(value: Any) -> str:
+    return str(value.isoformat(sep=" ", timespec="milliseconds"))
+
+
+def _short(value: Any) -> str:
+    """``03-26 10:00:07`` (for the narrow columns of the live view)."""
+    return str(value.strftime("%m-%d %H:%M:%S"))
+
+
+class _PlainView(_View):
+    """One line per happening, flushed at once (for pipes, files and ``grep``)."""
+
+    def __init__(self, path: str) -> None:
+        self._announced: set[tuple[str, str, Any]] = set()
+        self._live: dict[str, Any] = {}
+        self._write(f"# watching {safe(path)} (Ctrl-C to stop)")
+
+    def _write(self, line: str) -> None:
+        sys.stdout.write(line + "\n")
+        sys.stdout.flush()
+
+    def found(self, findings: list[Finding], *, final: bool) -> None:
+        for finding in findings:
+            self._announced.discard(_key(finding))
+            span = _time(finding.first)
+            if finding.last != finding.first:
+                span += f" - {_time(finding.last)}"
+            count = f" x{finding.count}" if finding.count > 1 else ""
+            self._write(
+                f"{span}  {finding.severity.value:<7}  {finding.kind}  {safe(finding.subject)}"
+                f"{count}: {safe(finding.message)}"
+            )
+
+    def refresh(self, analysis: Analysis) -> None:
+        live = {
+            str(source): (sid, first)
+            for source, sid, first, _ in analysis.lifecycle.active_sessions()
+        }
+        for stream, (sid, first) in live.items():
+            if self._live.get(stream) != (sid, first):
+                ident = f" (Id {sid})" if sid else ""
+                self._write(f"{_time(first)}  start    {safe(stream)}{ident}")
+        now = analysis.clock.now
+        for stream in self._live.keys() - live.keys():
+            when = _time(now) if now is not None else "?"
+            self._write(f"{when}  end      {safe(stream)}")
+        self._live = live
+        for finding in analysis.pending():
+            key = _key(finding)
+            if key in self._announced:
+                continue
+            self._announced.add(key)
+            self._write(
+                f"{_time(finding.first)}  open     {finding.severity.value}  {finding.kind}"
+                f"  {safe(finding.subject)}: {safe(finding.message)}"
+            )
+        if len(self._announced) > 10_000:
+            self._announced.clear()
+
+
+class _LiveView(_View):
+    """A refreshing terminal view: live streams, then findings (open ones first)."""
+
+    def __init__(self, path: str) -> None:
+        from rich.console import Console
+        from rich.live import Live
+
+        self.path = path
+        self.console = Console(highlight=False)
+        self.live = Live(console=self.console, auto_refresh=False, screen=False)
+        self.final: list[Finding] = []
+
+    def __enter__(self) -> _LiveView:
+        self.live.__enter__()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.live.__exit__(None, None, None)
+
+    def found(self, findings: list[Finding], *, final: bool) -> None:
+        self.final.extend(findings)
+        del self.final[:-KEEP_FINDINGS]
+
+    def refresh(self, analysis: Analysis) -> None:
+        from rich import box
+        from rich.console import Group
+        from rich.table import Table
+        from rich.text import Text
+
+        now = analysis.clock.now
+        header = Text(f"ome-events watch {safe(self.path)}  ", style="bold")
+        header.append(f"{analysis.events:,} events", style="dim")
+        if now is not None:
+            header.append(f", last at {_time(now)}", style="dim")
+        active = analysis.lifecycle.active_sessions()
+        streams = Table(
+            title=f"Live streams ({len(active)})", box=box.SIMPLE_HEAD, title_justify="left"
+        )
+        streams.add_column("stream", no_wrap=True)
+        streams.add_column("id", no_wrap=True)
+        streams.add_column("since", no_wrap=True)
+        streams.add_column("uptime", no_wrap=True, justify="right")
+        streams.add_column("prepared", no_wrap=True)
+        from ome_events.analyze._format import duration
+
+        for source, sid, first, prepared in active[-30:]:
+            streams.add_row(
+                Text(safe(source)),
+                Text(safe(sid or "")),
+                Text(_short(first)),
+                Text(duration(now - first) if now is not None else ""),
+                Text("yes", style="green") if prepared else Text("not yet", style="yellow"),
+            )
+        pending = analysis.pending()
+        shown = [(True, f) for f in sorted(pending, key=lambda f: f.last, reverse=True)]
+        shown += [(False, f) for f in reversed(self.final)]
+        findings = [Text(f"Findings ({len(pending)} open)", style="italic")]
+        for is_open, finding in shown[:15]:
+            severity = finding.severity.value
+            head = Text("  ")
+            head.append("open " if is_open else "     ", style="bold")
+            head.append(f"{severity:<8}", style=_STYLES[severity])
+            head.append(f"{finding.kind}  ")
+            head.append(safe(finding.subject), style="bold")
+            head.append(f"  {_short(finding.first)}", style="dim")
+            if finding.count > 1:
+                head.append(f"  x{finding.count}")
+            findings.append(head)
+            findings.append(Text("       " + safe(finding.message)))
+        self.live.update(Group(header, streams, *findings), refresh=True)
