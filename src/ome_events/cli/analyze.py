@@ -102,8 +102,10 @@ def run(args: argparse.Namespace) -> int:
 
     import ome_events
     from ome_events.analyze import Severity, analyze
+    from ome_events.cli.filters import setup_logging
     from ome_events.timeparse import parse_user_time
 
+    setup_logging()  # bad lines are reported on stderr as the other commands do
     now = datetime.now().astimezone()
     try:
         since = parse_user_time(args.since, now=now) if args.since else None

@@ -82,6 +82,9 @@ def run(args: argparse.Namespace) -> int:
 
     import ome_events
     from ome_events.analyze import Analysis
+    from ome_events.cli.filters import setup_logging
+
+    setup_logging()
 
     def terminate(signum: int, frame: Any) -> None:
         raise KeyboardInterrupt
