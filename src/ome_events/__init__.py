@@ -24,6 +24,8 @@ if TYPE_CHECKING:
 # The follower pulls in threading, hashlib, tempfile and (when it runs) watchdog: loaded on
 # first use so that `ome-events --help` and plain history reading start fast.
 _LAZY = dict.fromkeys(("Follower", "FollowerStats", "Position", "follow"), "ome_events.follower")
+# pandas (the jupyter extra) loads only when to_dataframe is first used.
+_LAZY["to_dataframe"] = "ome_events.jupyter.frames"
 
 
 def __getattr__(name: str) -> object:

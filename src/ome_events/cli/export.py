@@ -1,4 +1,5 @@
-"""``ome-events export``: the filtered events as CSV (for spreadsheets) or JSON Lines."""
+"""``ome-events export``: the filtered events as CSV (for spreadsheets), JSON Lines, or a
+Parquet dataset (for DuckDB, Spark, Polars)."""
 
 from __future__ import annotations
 
@@ -28,6 +29,7 @@ examples:
   ome-events export --level warning --redact-ip -o warnings.csv     IPs masked (personal data)
   ome-events export --app app --stream cam1 --format jsonl > cam1.log
   ome-events export --limit 1000 -o latest.jsonl                    the newest 1000 events
+  ome-events export /logs/edge1 --format parquet -o lake/ --partition-by-server --existing replace
 """
 
 
@@ -35,11 +37,13 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
     """Declare ``export`` and its options."""
     parser: argparse.ArgumentParser = subparsers.add_parser(
         "export",
-        help="write the filtered events as CSV or JSON Lines",
+        help="write the filtered events as CSV, JSON Lines or Parquet",
         description=(
             "Write the events of an OME event log that pass the filters, oldest first:\n"
             "as CSV (one row per event, under a header; formula-like cells neutralised), or\n"
-            "as JSON Lines (each event's original object: the output is itself an events.log)."
+            "as JSON Lines (each event's original object: the output is itself an events.log),\n"
+            "or as Parquet: a directory partitioned date=YYYY-MM-DD/[server=NAME/] (needs the\n"
+            "jupyter extra: pip install 'ome-events[jupyter]'; schema in docs/jupyter.md)."
         ),
         epilog=EXAMPLES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -48,11 +52,33 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
     output = parser.add_argument_group("output")
     output.add_argument(
         "--format",
-        choices=("csv", "jsonl"),
-        help="csv or jsonl (default: from the -o file name, else csv)",
+        choices=("csv", "jsonl", "parquet"),
+        help="csv, jsonl or parquet (default: from the -o file name, else csv)",
     )
     output.add_argument(
-        "-o", "--output", metavar="FILE", help="write to FILE instead of standard output"
+        "-o",
+        "--output",
+        metavar="FILE",
+        help="write to FILE instead of standard output (parquet: the dataset's directory)",
+    )
+    output.add_argument(
+        "--partition-by-server",
+        action="store_true",
+        help="parquet: add a server=NAME/ level under each date=YYYY-MM-DD/",
+    )
+    output.add_argument(
+        "--server",
+        metavar="NAME",
+        help="parquet: the server name of every row (default: the log directory's name)",
+    )
+    output.add_argument(
+        "--existing",
+        choices=("error", "replace", "append"),
+        default="error",
+        help=(
+            "parquet, when the directory holds files: refuse (error, the default), replace the"
+            " partitions written to (replace), or add files (append)"
+        ),
     )
     output.add_argument(
         "--redact-ip",
@@ -82,6 +108,12 @@ def run(args: argparse.Namespace) -> int:
         fmt = (
             "jsonl" if args.output and args.output.endswith((".jsonl", ".json", ".log")) else "csv"
         )
+    if fmt == "parquet":
+        if not args.output:
+            parser.error("--format parquet needs -o DIR (a dataset is a directory)")
+        return guarded(lambda: _parquet(args, event_filter))
+    if args.partition_by_server or args.server:
+        parser.error("--partition-by-server and --server apply to --format parquet only")
 
     def body() -> int:
         from ome_events.export import IpRedactor, write_csv, write_jsonl
@@ -112,6 +144,34 @@ def run(args: argparse.Namespace) -> int:
         return 0
 
     return guarded(body)
+
+
+def _parquet(args: argparse.Namespace, event_filter: Any) -> int:
+    try:
+        from ome_events.parquet import write_parquet
+    except ImportError as error:
+        warn(f"--format parquet needs pyarrow: pip install 'ome-events[jupyter]' ({error})")
+        return 1
+    try:
+        history = History.open(args, event_filter)
+    except FileNotFoundError as error:
+        warn(str(error))
+        return 1
+    try:
+        count = write_parquet(
+            history.last(args.limit, args.offset),
+            args.output,
+            partition_by_server=args.partition_by_server,
+            server=args.server,
+            redact_ip=args.redact_ip,
+            existing=args.existing,
+        )
+    except (OSError, ValueError) as error:
+        warn(f"{args.output}: {error}")
+        return 1
+    history.finish()
+    warn(f"wrote {count} event{'' if count == 1 else 's'} to {args.output}")
+    return 0
 
 
 class _Borrowed(io.TextIOWrapper):
