@@ -4,14 +4,11 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
+from tests.cli_helpers import OME_EVENTS
 
 import ome_events
-
-# The console script installed next to the Python that runs the tests (the venv's bin/).
-OME_EVENTS = str(Path(sys.executable).parent / "ome-events")
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:

@@ -7,20 +7,18 @@ Expected rows are computed here from the sample files (json module, README file 
 from __future__ import annotations
 
 import csv
-import gzip
 import io
 import ipaddress
 import json
 import os
 import re
 import subprocess
-import sys
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 import pytest
-from tests.conftest import SAMPLES, event_line
+from tests.cli_helpers import KST_DIR, KST_EVENTS, OME_EVENTS, UTC_DIR, UTC_EVENTS
+from tests.conftest import event_line
 
 from ome_events import parse_line, read_stream
 from ome_events.export import (
@@ -33,24 +31,7 @@ from ome_events.export import (
     write_jsonl,
 )
 
-OME_EVENTS = str(Path(sys.executable).parent / "ome-events")
-UTC_DIR = SAMPLES / "server-utc"
-KST_DIR = SAMPLES / "server-kst"
 PATIENCE = 60.0
-
-
-def raw_objects(directory: Path, names: list[str]) -> list[dict[str, Any]]:
-    objects = []
-    for name in names:
-        data = (directory / name).read_bytes()
-        if name.endswith(".gz"):
-            data = gzip.decompress(data)
-        objects += [json.loads(line) for line in data.splitlines() if line.strip()]
-    return objects
-
-
-UTC_EVENTS = raw_objects(UTC_DIR, ["events.log.20250325.gz", "events.log.20250326", "events.log"])
-KST_EVENTS = raw_objects(KST_DIR, ["events.log.20250327", "events.log"])
 
 
 def export(*args: str) -> subprocess.CompletedProcess[str]:

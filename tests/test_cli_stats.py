@@ -3,39 +3,20 @@ from the sample files (json module, README file order)."""
 
 from __future__ import annotations
 
-import gzip
 import json
 import os
 import subprocess
-import sys
 from collections import Counter
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
+from tests.cli_helpers import KST_DIR, KST_EVENTS, OME_EVENTS, UTC_DIR, UTC_EVENTS
 from tests.conftest import SAMPLES
 
 from ome_events.cli.stats import bar
 
-OME_EVENTS = str(Path(sys.executable).parent / "ome-events")
-UTC_DIR = SAMPLES / "server-utc"
-KST_DIR = SAMPLES / "server-kst"
 PATIENCE = 120.0
-
-
-def raw_objects(directory: Path, names: list[str]) -> list[dict[str, Any]]:
-    objects = []
-    for name in names:
-        data = (directory / name).read_bytes()
-        if name.endswith(".gz"):
-            data = gzip.decompress(data)
-        objects += [json.loads(line) for line in data.splitlines() if line.strip()]
-    return objects
-
-
-UTC_EVENTS = raw_objects(UTC_DIR, ["events.log.20250325.gz", "events.log.20250326", "events.log"])
-KST_EVENTS = raw_objects(KST_DIR, ["events.log.20250327", "events.log"])
 
 
 def stats(*args: str, tz: str = "UTC") -> subprocess.CompletedProcess[str]:

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import gzip
 import json
 import os
 import queue
 import re
 import signal
 import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -20,33 +18,16 @@ from typing import Any
 
 import orjson
 import pytest
+from tests.cli_helpers import KST_DIR, OME_EVENTS, UTC_DIR, UTC_EVENTS, UTC_FILES, raw_objects
 from tests.conftest import SAMPLES, event_line
 
 from ome_events.cli.tail import _Seen
 from ome_events.filters import EventFilter
 
-OME_EVENTS = str(Path(sys.executable).parent / "ome-events")
-UTC_DIR = SAMPLES / "server-utc"
-KST_DIR = SAMPLES / "server-kst"
-UTC_FILES = ["events.log.20250325.gz", "events.log.20250326", "events.log"]
 # Generous, only so that a broken test cannot hang forever.
 PATIENCE = 60.0
 # The colour sequences our own output may contain.
 SGR = re.compile(r"\x1b\[[0-9;]*m")
-
-
-def raw_objects(directory: Path, names: list[str]) -> list[dict[str, Any]]:
-    """The event objects of the files, in the order given, decoded with the json module."""
-    objects = []
-    for name in names:
-        data = (directory / name).read_bytes()
-        if name.endswith(".gz"):
-            data = gzip.decompress(data)
-        objects += [json.loads(line) for line in data.splitlines() if line.strip()]
-    return objects
-
-
-UTC_EVENTS = raw_objects(UTC_DIR, UTC_FILES)
 
 
 def run(
