@@ -645,23 +645,26 @@ class _Spec:
 _BITRATE_KEYS = ("bitrate", "bitrate_conf", "bitrate_avg", "bitrate_latest")
 
 
+_MEDIA_JSON_NAMES = {
+    "bitrate": "bitrate",
+    "bitrate_conf": "bitrateConf",
+    "bitrate_avg": "bitrateAvg",
+    "bitrate_latest": "bitrateLatest",
+}
+
+
 def _check_media(values: dict[str, Any], path: JsonPath, ctx: _Context) -> None:
     """Flag counters that cannot be true; the values themselves are kept."""
-    json_names = {
-        "bitrate": "bitrate",
-        "bitrate_conf": "bitrateConf",
-        "bitrate_avg": "bitrateAvg",
-        "bitrate_latest": "bitrateLatest",
-    }
     for attr, value in values.items():
-        if type(value) in (int, float) and value < 0:
-            name = json_names.get(attr, attr)
+        kind = type(value)
+        if (kind is int or kind is float) and value < 0:
+            name = _MEDIA_JSON_NAMES.get(attr, attr)
             ctx.impossible((path, name), f"negative value {value}", value)
     latest = values.get("bitrate_latest")
-    reference = max(
-        (v for k in ("bitrate_conf", "bitrate") if (v := values.get(k)) is not None), default=0
-    )
-    if latest is not None and reference > 0 and latest > reference * IMPLAUSIBLE_BITRATE_FACTOR:
+    if latest is None:
+        return
+    reference = max(values.get("bitrate_conf") or 0, values.get("bitrate") or 0)
+    if reference > 0 and latest > reference * IMPLAUSIBLE_BITRATE_FACTOR:
         ctx.impossible(
             (path, "bitrateLatest"),
             f"{latest} is over {IMPLAUSIBLE_BITRATE_FACTOR}x the bitrate {reference}"
