@@ -9,6 +9,7 @@ Example::
 The public API is re-exported here; see ``docs/`` for the guide.
 """
 
+import logging
 from typing import TYPE_CHECKING
 
 from ome_events._version import __version__
@@ -17,6 +18,10 @@ from ome_events.files import LogFile, ordered_log_files
 from ome_events.model import Category, Cause, Event, EventType, Level, Origin, SourceId, SourceKind
 from ome_events.parse import LineDecoder, parse_line
 from ome_events.reader import EventReader, read_events, read_stream
+
+# A library does not print: bad lines and deleted files are logged on "ome_events", shown
+# only where the application configures logging (the command line does).
+logging.getLogger("ome_events").addHandler(logging.NullHandler())
 
 if TYPE_CHECKING:
     from ome_events.follower import Follower, FollowerStats, Position, follow
