@@ -830,10 +830,6 @@ class Follower(Iterator[Event]):
         candidates.sort(key=_scan_order)
         return candidates
 
-    def _candidate_of(self, path: Path) -> _Candidate | None:
-        log_file = LogFile.from_path(path, self.base)
-        return None if log_file is None else self._describe(log_file)
-
     def _describe(self, log_file: LogFile) -> _Candidate | None:
         # One open for the identity and the head: a stat and a read by path could see two
         # different files if OME rolls in between.
