@@ -41,6 +41,8 @@ _GROUPS = {
     "VerifyingSignedPolicyFailed": "signed_policy_failures",
     "VerifyingAdmissionWebhooksFailed": "admission_webhook_failures",
 }
+# The group and the plain type name (a str, as ``event.type.value``), by event type.
+_GROUPS_AND_TYPES = {name: (group, name) for name, group in _GROUPS.items()}
 _WHAT = {
     "signed_policy_failures": "signed-policy failure",
     "admission_webhook_failures": "admission-webhook rejection",
@@ -173,7 +175,7 @@ class AccessAnalyzer(BaseAnalyzer):
 
     def on_failure(self, event: Event) -> None:
         """One failure: add it to its stream's burst and its address' burst."""
-        group = _GROUPS[event.type]
+        group, type_name = _GROUPS_AND_TYPES[event.type]
         remote, message = parse_failure(event)
         snapshot = event.raw.get("snapshot")
         if type(snapshot) is dict and type(snapshot.get("reason")) is str:
@@ -192,5 +194,5 @@ class AccessAnalyzer(BaseAnalyzer):
                 lambda: Subject.remote(remote),
                 time,
                 event=event,
-                facts={"streams": source.raw, "types": event.type.value},
+                facts={"streams": source.raw, "types": type_name},
             )

@@ -418,18 +418,14 @@ class IncidentBook:
         full_key = (spec.group, key)
         incident = self._open.get(full_key)
         if incident is not None:
-            gap = spec.gap
             # The scheduled deadline is never later than last + gap: most symptoms are
             # within it, and the subtraction is only needed past it.
             deadline = incident.deadline
-            if (
-                gap is not None
-                and deadline is not None
-                and end > deadline
-                and end - incident.last > gap
-            ):
-                self._close(full_key, incident)
-                incident = None
+            if deadline is not None and end > deadline:
+                gap = spec.gap
+                if gap is not None and end - incident.last > gap:
+                    self._close(full_key, incident)
+                    incident = None
         if incident is None:
             if isinstance(subject, SourceId):
                 subject = Subject.from_source(subject)
@@ -447,10 +443,16 @@ class IncidentBook:
         if event is None or incident.last_event is not event:
             incident.count += 1
             evidence = incident.evidence
-            if len(evidence) < self.evidence_limit:
+            limit = self.evidence_limit
+            if len(evidence) < limit:
                 if event is not None:
-                    evidence.append(Evidence.of(event.time, event.origin))
-                if earlier is not None and len(evidence) < self.evidence_limit:
+                    origin = event.origin
+                    evidence.append(
+                        Evidence(event.time)
+                        if origin is None
+                        else Evidence(event.time, origin.file, origin.line, origin.offset)
+                    )
+                if earlier is not None and len(evidence) < limit:
                     evidence.append(Evidence.of(*earlier))
         incident.last_event = event
         if facts:

@@ -325,7 +325,7 @@ class LifecycleAnalyzer(BaseAnalyzer):
         self.book.add(
             self.specs["stream_creation_failed"],
             source.raw,
-            Subject.from_source(source),
+            source,  # the Subject is made only when an incident opens
             event.time,
             event=event,
             facts={

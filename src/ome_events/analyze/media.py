@@ -259,23 +259,52 @@ def garbage_counters(media: dict[str, Any]) -> list[str]:
     ...                   "bitrateLatest": "-795170153"})
     ['bitrateLatest']
     """
+    return _garbage(
+        media.get("bitrate"), media.get("bitrateConf"), media.get("bitrateAvg"),
+        media.get("bitrateLatest"),
+    )  # fmt: skip
+
+
+def _as_int(raw: Any) -> int | None:
+    """:func:`_integer`, with the common cases (a string of digits, an int) first."""
+    kind = type(raw)
+    if kind is str:
+        try:
+            return int(raw)
+        except ValueError:
+            return None
+    if kind is int:
+        return raw  # type: ignore[no-any-return]
+    if kind is float and raw.is_integer():
+        return int(raw)
+    return None
+
+
+def _garbage(bitrate: Any, configured: Any, average: Any, latest: Any) -> list[str]:
+    """:func:`garbage_counters` on the four values already read from the media object."""
     found = []
-    values = {}
-    for key in _BITRATE_KEYS:
-        raw = media.get(key)
-        if raw is None:
-            continue
-        value = _integer(raw)
-        if value is None:
-            continue
-        values[key] = value
-        if value < 0:
-            found.append(key)
-    latest = values.get("bitrateLatest")
-    if latest is not None and latest >= 0:
-        reference = max(values.get("bitrateConf", 0), values.get("bitrate", 0), 0)
-        if reference > 0 and latest > reference * IMPLAUSIBLE_BITRATE_FACTOR:
-            found.append("bitrateLatest")
+    conf_value = bitrate_value = latest_value = None
+    if bitrate is not None:
+        bitrate_value = _as_int(bitrate)
+        if bitrate_value is not None and bitrate_value < 0:
+            found.append("bitrate")
+    if configured is not None:
+        conf_value = _as_int(configured)
+        if conf_value is not None and conf_value < 0:
+            found.append("bitrateConf")
+    if average is not None:
+        average_value = _as_int(average)
+        if average_value is not None and average_value < 0:
+            found.append("bitrateAvg")
+    if latest is not None:
+        latest_value = _as_int(latest)
+        if latest_value is not None:
+            if latest_value < 0:
+                found.append("bitrateLatest")
+            else:
+                reference = max(conf_value or 0, bitrate_value or 0, 0)
+                if reference > 0 and latest_value > reference * IMPLAUSIBLE_BITRATE_FACTOR:
+                    found.append("bitrateLatest")
     return found
 
 
@@ -346,6 +375,8 @@ class MediaAnalyzer(BaseAnalyzer):
         config = self.config
         check_garbage = config.report_garbage
         check_audio = config.check_audio_bitrate
+        max_gop = config.max_keyframe_interval
+        min_ratio = config.min_framerate_ratio
         # Most tracks are healthy: each test below is a dictionary lookup and a comparison,
         # and only a track that fails one goes on to the full check.
         media: Any
@@ -358,16 +389,35 @@ class MediaAnalyzer(BaseAnalyzer):
                     self._video(event, track, video)
                 else:
                     frames = video.get("keyFrameInterval")
+                    rate = video.get("framerate")
                     configured_rate = video.get("framerateConf")
                     if (
+                        type(frames) is float
+                        and type(rate) is float
+                        and type(configured_rate) is float
+                    ):
+                        # The figures OME writes (floats): _video's own tests, without
+                        # calling it for the healthy tracks.
+                        seconds_rate = rate if rate > 0 else configured_rate
+                        if frames > 0 and seconds_rate > 0 and frames / seconds_rate > max_gop:
+                            self._video(event, track, video)
+                        elif configured_rate > 0:
+                            average_rate = video.get("framerateAvg")
+                            if type(average_rate) is not float or (
+                                0
+                                < (average_rate if average_rate > 0 else rate)
+                                < configured_rate * min_ratio
+                            ):
+                                self._video(event, track, video)
+                    elif (
                         # more than one frame per key frame: worth dividing by the rate
                         (type(frames) is float and frames > 1.0)
                         # a configured rate, and a measured one well below it
                         or (
                             type(configured_rate) is float
                             and configured_rate > 0
-                            and _number(video.get("framerateAvg") or video.get("framerate"))
-                            < configured_rate * config.min_framerate_ratio
+                            and _number(video.get("framerateAvg") or rate)
+                            < configured_rate * min_ratio
                         )
                         or (type(frames) is not float and frames)
                         or (configured_rate and type(configured_rate) is not float)
@@ -392,7 +442,8 @@ class MediaAnalyzer(BaseAnalyzer):
                     # digits than it, so the common case needs no parsing at all.
                     suspect = (
                         latest[:1] == "-"
-                        or len(latest) > max(len(bitrate), len(configured))
+                        or len(latest) > len(bitrate)
+                        or len(latest) > len(configured)
                         or bitrate[:1] == "-"
                         or configured[:1] == "-"
                         or (type(average) is str and average[:1] == "-")
@@ -400,7 +451,7 @@ class MediaAnalyzer(BaseAnalyzer):
                 else:
                     suspect = _suspect(latest, bitrate, configured, average)
                 if suspect:
-                    names = garbage_counters(media)
+                    names = _garbage(bitrate, configured, average, latest)
                     if names:
                         garbage = names if garbage is None else garbage + names
         if garbage:

@@ -297,6 +297,16 @@ class OutputsAnalyzer(BaseAnalyzer):
         total = snapshot.get(total_key) if total_key else None
         sent = sent if type(sent) is int else None
         total = total if type(total) is int else None
+        failed = state == "error"
+        short_or_failed = failed or (lasted is not None and lasted < config.short_run)
+        empty = (
+            not short_or_failed
+            and otype in ("recording", "push")
+            and sent == 0
+            and total in (0, None)
+        )
+        if not (short_or_failed or empty):
+            return  # a healthy run: no symptom, nothing more to read
         facts: dict[str, Any] = {
             "type": otype,
             "id": oid,
@@ -307,19 +317,17 @@ class OutputsAnalyzer(BaseAnalyzer):
         start = event.time if run is None else run.started
         earlier = None if run is None else (run.started, run.event.origin)
         subject = event.source
-        failed = state == "error"
-        if failed or (lasted is not None and lasted < config.short_run):
+        if short_or_failed:
             facts.update({"errors": int(failed), "states": state, "bytes": sent})
             self.book.add(
                 self.specs[f"{otype}_runs"], key, subject, start, event.time, event=event,
                 earlier=earlier, facts=facts,
             )  # fmt: skip
             return
-        if otype in ("recording", "push") and sent == 0 and total in (0, None):
-            self.book.add(
-                self.specs[f"{otype}_empty"], key, subject, start, event.time, event=event,
-                earlier=earlier, facts=facts,
-            )  # fmt: skip
+        self.book.add(
+            self.specs[f"{otype}_empty"], key, subject, start, event.time, event=event,
+            earlier=earlier, facts=facts,
+        )  # fmt: skip
 
     def on_stream_deleted(self, event: Event) -> None:
         """A stream was deleted: its outputs should stop within ``stop_grace``."""

@@ -324,7 +324,11 @@ class RestApiAnalyzer(BaseAnalyzer):
             method, path, remote, _ = parse_request(request)
             start = request.time
             earlier = (request.time, request.origin)
-        subject = Subject.endpoint(method, path)
+
+        # Made only when an incident opens (most symptoms join an open one).
+        def subject() -> Subject:
+            return Subject.endpoint(method, path)
+
         if status is not None:
             stats.errors[str(status)] = stats.errors.get(str(status), 0) + 1
             group = "rest_server_errors" if status >= 500 else "rest_client_errors"
