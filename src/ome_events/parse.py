@@ -19,7 +19,7 @@ Limits, so that memory stays bounded on absurd input:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any, Literal
 
@@ -40,7 +40,6 @@ from ome_events.model import (
 __all__ = [
     "DEFAULT_MAX_LINE_BYTES",
     "LineDecoder",
-    "decode_all",
     "event_from_object",
     "parse_line",
 ]
@@ -276,12 +275,6 @@ class LineDecoder:
         """Bytes held in memory that are not yet part of a complete line (a partial line)."""
         return sum(map(len, self._pending)) + len(self._unread)
 
-    def take_ready(self) -> list[Event]:
-        """Return (and forget) the events decoded before the last raised error."""
-        events = self._ready
-        self._ready = []
-        return events
-
     def feed(self, data: bytes) -> list[Event]:
         """Add a chunk; return the events of the lines it completed, in order."""
         if self._unread:
@@ -443,34 +436,3 @@ class LineDecoder:
                 del self.errors[0]
         if self.on_error is not None:
             self.on_error(error)
-
-
-def decode_all(decoder: LineDecoder, chunks: Iterable[bytes]) -> Iterator[Event | ParseError]:
-    """Drive a decoder over chunks to the end of input, yielding events and errors in order.
-
-    Unlike ``feed`` it does not stop at a bad line in raise mode: the error is yielded in
-    its place and decoding goes on. Readers build on this.
-    """
-
-    def run(step: Callable[[], list[Event]]) -> Iterator[Event | ParseError]:
-        while True:
-            try:
-                events = step()
-            except ParseError as error:
-                yield from decoder.take_ready()
-                yield error
-                continue
-            yield from events
-            return
-
-    for chunk in chunks:
-        first = True
-
-        def step(chunk: bytes = chunk) -> list[Event]:
-            nonlocal first
-            data = chunk if first else b""
-            first = False
-            return decoder.feed(data)
-
-        yield from run(step)
-    yield from run(decoder.close)
