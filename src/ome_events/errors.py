@@ -16,9 +16,6 @@ from __future__ import annotations
 
 __all__ = ["OmeEventsError", "ParseError"]
 
-#: How many characters of the offending line an error message shows.
-EXCERPT_CHARS = 80
-
 
 class OmeEventsError(Exception):
     """Base class of the exceptions raised by ome_events."""
@@ -104,15 +101,3 @@ def _rebuild_parse_error(reason: str, state: dict[str, object]) -> ParseError:
     error.__dict__.update(state)
     error.args = (error._message(),)
     return error
-
-
-def excerpt(data: bytes | str, limit: int = EXCERPT_CHARS) -> str:
-    """Return the start of ``data`` as printable text: bad UTF-8 and control characters escaped."""
-    if isinstance(data, bytes):
-        text = data[: limit * 4].decode("utf-8", "backslashreplace")
-    else:
-        text = data
-    shown = "".join(c if c.isprintable() else repr(c)[1:-1] for c in text[:limit])
-    if len(shown) > limit or len(text) > limit:
-        shown = shown[:limit] + "…"
-    return shown

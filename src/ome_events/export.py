@@ -32,9 +32,8 @@ from collections.abc import Iterable, Mapping
 from datetime import tzinfo
 from typing import IO, Any
 
-import orjson
-
 from ome_events.model import Event
+from ome_events.text import CONTROL_CHARACTERS, escape_controls, has_controls, json_line
 
 __all__ = [
     "CONTROL_CHARACTERS",
@@ -84,44 +83,6 @@ def neutralise_cell(value: str) -> str:
     if value and value[0] in _FORMULA_START:
         return "'" + value
     return value
-
-
-# Control characters, shown as visible escapes: C0 (ESC starts CSI and OSC sequences, BEL,
-# backspace, CR, tab, newline), DEL, C1 (U+009B is CSI on some terminals), the bidirectional
-# marks, embeddings, overrides and isolates, which reorder what follows them on screen
-# ("Trojan Source"), and the line and paragraph separators, which end a line on some.
-_CONTROL_ESCAPES: dict[int, str] = {code: f"\\x{code:02x}" for code in range(0x20)}
-_CONTROL_ESCAPES.update({0x09: "\\t", 0x0A: "\\n", 0x0D: "\\r", 0x7F: "\\x7f"})
-_CONTROL_ESCAPES.update({code: f"\\x{code:02x}" for code in range(0x80, 0xA0)})
-for _code in (
-    0x061C,
-    0x200E,
-    0x200F,
-    0x2028,
-    0x2029,
-    *range(0x202A, 0x202F),
-    *range(0x2066, 0x206A),
-):
-    _CONTROL_ESCAPES[_code] = f"\\u{_code:04x}"
-_CONTROL = re.compile(
-    "[" + "".join(re.escape(chr(code)) for code in sorted(_CONTROL_ESCAPES)) + "]"
-)
-#: The code points :func:`escape_controls` replaces.
-CONTROL_CHARACTERS: frozenset[int] = frozenset(_CONTROL_ESCAPES)
-
-
-def escape_controls(text: str) -> str:
-    r"""The text with every control character written as a visible escape (``\x1b``).
-
-    What a terminal or a spreadsheet would act on becomes inert text, and the text stays on
-    one line. The terminal view and the CSV export use it on everything taken from a log.
-
-    >>> escape_controls("cam1\x1b]8;;http://evil\x07click\x1b[2J\u202e")
-    'cam1\\x1b]8;;http://evil\\x07click\\x1b[2J\\u202e'
-    """
-    if _CONTROL.search(text) is None:
-        return text
-    return text.translate(_CONTROL_ESCAPES)
 
 
 # IPv4: four decimal octets, not part of a longer dotted or numeric run ("1.2.3.4.5" and
@@ -264,7 +225,7 @@ def write_csv(
     for event in events:
         cells = list(event_record(event, tz=tz, redactor=redactor).values())
         # One search over the whole row: nearly every row has no control character.
-        if _CONTROL.search("".join(cells)) is not None:
+        if has_controls("".join(cells)):
             cells = [escape_controls(cell) for cell in cells]
         writer.writerow([("'" + cell) if cell[:1] in formula else cell for cell in cells])
         count += 1
@@ -296,33 +257,3 @@ def write_jsonl(
     if batch:
         out.write(b"".join(batch))
     return count
-
-
-# Characters JSON allows raw that a terminal may act on: DEL and the C1 controls (U+009B is
-# CSI on some terminals), and the bidirectional marks, embeddings, overrides and isolates and
-# the line/paragraph separators, which reorder or break what is shown. Matched in UTF-8:
-# lead bytes (0xC2, 0xD8, 0xE2) never occur inside another character, so a match is always
-# the whole character.
-_RAW_CONTROLS = re.compile(
-    rb"\x7f|\xc2[\x80-\x9f]|\xd8\x9c|\xe2\x80[\x8e\x8f\xa8-\xae]|\xe2\x81[\xa6-\xa9]"
-)
-
-
-def _escape_control(match: re.Match[bytes]) -> bytes:
-    return b"\\u%04x" % ord(match.group().decode())
-
-
-def json_line(raw: Any) -> bytes:
-    r"""One JSON line (with its newline) for a decoded event object.
-
-    orjson already escapes the C0 controls (ESC, BEL, ...) as JSON requires; the others a
-    terminal may act on (DEL, C1, bidirectional overrides) it writes raw, so they are
-    written as ``\u`` escapes too: the same strings for any JSON reader.
-
-    >>> json_line({"summary": "a\x1b[2J\x9b\u202eb"})
-    b'{"summary":"a\\u001b[2J\\u009b\\u202eb"}\n'
-    """
-    data = orjson.dumps(raw)
-    if b"\x7f" in data or b"\xc2" in data or b"\xd8" in data or b"\xe2" in data:
-        data = _RAW_CONTROLS.sub(_escape_control, data)
-    return data + b"\n"

@@ -39,9 +39,10 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.dataset as ds
 
-from ome_events.export import IpRedactor, json_line
+from ome_events.export import IpRedactor
 from ome_events.model import Event
 from ome_events.reader import read_events
+from ome_events.text import json_line
 
 __all__ = [
     "COLUMNS",

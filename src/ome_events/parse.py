@@ -25,7 +25,7 @@ from typing import Any, Literal
 
 import orjson
 
-from ome_events.errors import ParseError, excerpt
+from ome_events.errors import ParseError
 from ome_events.model import (
     Category,
     Cause,
@@ -36,6 +36,7 @@ from ome_events.model import (
     SourceId,
     _FilledEvent,
 )
+from ome_events.text import excerpt
 
 __all__ = [
     "DEFAULT_MAX_LINE_BYTES",

@@ -16,10 +16,11 @@ shown as escapes and nothing is ever read as Rich markup.
 from __future__ import annotations
 
 import argparse
-import re
 import sys
 from collections.abc import Sequence
 from typing import IO, TYPE_CHECKING, Any
+
+from ome_events.text import escape_controls as safe
 
 if TYPE_CHECKING:
     from ome_events.analyze import Finding, Report, StreamRow
@@ -36,23 +37,8 @@ examples:
 exit status: 0 ok, 1 findings at or above --fail-on, 2 usage error
 """
 
-# C0 controls but tab, DEL, C1 controls, and the Unicode bidi overrides and isolates.
-_CONTROL = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-
 _SEVERITY_TITLES = {"error": "Errors", "warning": "Warnings", "info": "Notes"}
 _SEVERITY_STYLES = {"error": "bold red", "warning": "yellow", "info": "cyan"}
-
-
-def safe(text: object) -> str:
-    r"""Text from the log, with control characters shown as escapes (``\x1b``).
-
-    >>> safe("cam\x1b[2J1")
-    'cam\\x1b[2J1'
-    """
-    value = str(text)
-    if not _CONTROL.search(value):
-        return value
-    return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), value)
 
 
 def register(subparsers: Any) -> argparse.ArgumentParser:

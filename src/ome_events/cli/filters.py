@@ -303,7 +303,7 @@ def warn(message: str) -> None:
 
     Messages can quote the log (file names, excerpts): control characters are escaped.
     """
-    from ome_events.export import escape_controls
+    from ome_events.text import escape_controls
 
     print(f"ome-events: {escape_controls(message)}", file=sys.stderr)
 

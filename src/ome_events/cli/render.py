@@ -28,7 +28,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta, tzinfo
 from typing import IO, TYPE_CHECKING, Any, NamedTuple, Protocol
 
-from ome_events.export import CONTROL_CHARACTERS, escape_controls
+from ome_events.text import escape_controls, safe_json
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -347,11 +347,7 @@ def snapshot_json(event: Event) -> str | None:
 
     if "snapshot" not in event.raw:
         return None
-    pretty = orjson.dumps(event.raw["snapshot"], option=orjson.OPT_INDENT_2).decode()
-    return pretty.translate(_JSON_ESCAPES)
-
-
-_JSON_ESCAPES = {code: f"\\u{code:04x}" for code in CONTROL_CHARACTERS if code >= 0x7F}
+    return safe_json(orjson.dumps(event.raw["snapshot"], option=orjson.OPT_INDENT_2)).decode()
 
 
 # -- writers --------------------------------------------------------------------------------
@@ -441,7 +437,7 @@ class JsonWriter:
     """Each event's original JSON object on its own line: the output is an events.log."""
 
     def __init__(self, stream: IO[bytes]) -> None:
-        from ome_events.export import json_line
+        from ome_events.text import json_line
 
         self._stream = stream
         self._line = json_line

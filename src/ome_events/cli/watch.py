@@ -22,7 +22,7 @@ import argparse
 import sys
 from typing import TYPE_CHECKING, Any
 
-from ome_events.cli.analyze import safe
+from ome_events.text import escape_controls as safe
 
 if TYPE_CHECKING:
     from ome_events.analyze import Analysis, Finding

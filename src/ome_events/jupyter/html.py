@@ -21,8 +21,8 @@ from html import escape
 from itertools import islice
 from typing import TYPE_CHECKING, Any
 
-from ome_events.export import escape_controls
 from ome_events.model import Event
+from ome_events.text import escape_controls
 
 if TYPE_CHECKING:
     from ome_events.analyze import Finding, Report
