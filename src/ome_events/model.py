@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any, NamedTuple, Self
+from typing import TYPE_CHECKING, Any, NamedTuple, Self, cast
 
 import orjson
 
@@ -342,11 +342,10 @@ class _EventSlots:
     _snapshot: Snapshot | None  # computed on first access
     _fields: Mapping[str, str]  # computed on first access
 
-    # The storage of Event. It lives in a plain base class so that the parser can fill a
-    # mutable twin (_FilledEvent) with ordinary attribute stores and then retype it as an
-    # Event: a frozen dataclass __init__ costs about 1.7 µs per event (object.__setattr__
-    # per field), this about 0.45 µs, which is most of the parser's budget per line.
-    # parse.event_from_object is the one place that does it.
+    # The storage of Event, in a plain base class so that Event._from_parsed can fill a
+    # mutable twin of the same layout (_EventFiller) with ordinary attribute stores and then
+    # retype it: a frozen dataclass __init__ costs about 1.7 µs per event
+    # (object.__setattr__ per field), this about 0.45 µs, most of the parser's budget.
     __slots__ = (
         "_fields",
         "_snapshot",
@@ -362,7 +361,7 @@ class _EventSlots:
     )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class Event(_EventSlots):
     """One line of ``events.log``.
 
@@ -382,15 +381,69 @@ class Event(_EventSlots):
 
     __slots__ = ()
 
-    time: datetime = field()
-    level: Level = field()
-    category: Category = field()
-    type: EventType = field()
-    cause: Cause | None = field()
-    source: SourceId = field()
-    summary: str = field()
+    time: datetime
+    level: Level
+    category: Category
+    type: EventType
+    cause: Cause | None
+    source: SourceId
+    summary: str
     raw: Mapping[str, Any] = field(repr=False, hash=False)
-    origin: Origin | None = field(default=None, compare=False, hash=False)
+    # No default here: a dataclass default becomes a class attribute that would hide the
+    # slot. __init__ has the default instead.
+    origin: Origin | None = field(compare=False, hash=False)
+
+    def __init__(
+        self,
+        time: datetime,
+        level: Level,
+        category: Category,
+        type: EventType,
+        cause: Cause | None,
+        source: SourceId,
+        summary: str,
+        raw: Mapping[str, Any],
+        origin: Origin | None = None,
+    ) -> None:
+        for name, value in (
+            ("time", time),
+            ("level", level),
+            ("category", category),
+            ("type", type),
+            ("cause", cause),
+            ("source", source),
+            ("summary", summary),
+            ("raw", raw),
+            ("origin", origin),
+        ):
+            object.__setattr__(self, name, value)
+
+    @staticmethod
+    def _from_parsed(
+        time: datetime,
+        level: Level,
+        category: Category,
+        type: EventType,
+        cause: Cause | None,
+        source: SourceId,
+        summary: str,
+        raw: Mapping[str, Any],
+        origin: Origin | None,
+    ) -> Event:
+        """The parsers' constructor: the same event as ``Event(...)``, without the cost of a
+        frozen ``__init__`` (see ``_EventSlots``). The values must already be valid."""
+        event = _new_filler(_EventFiller)
+        event.time = time
+        event.level = level
+        event.category = category
+        event.type = type
+        event.cause = cause
+        event.source = source
+        event.summary = summary
+        event.raw = raw
+        event.origin = origin
+        _retype(event, "__class__", Event)
+        return cast(Event, event)
 
     @property
     def snapshot(self) -> Snapshot | None:
@@ -445,32 +498,9 @@ class Event(_EventSlots):
         )
 
 
-# dataclass stores a field's default as a class attribute, which would hide the slot of the
-# same name in _EventSlots (every event would read origin=None). __init__ keeps its own copy.
-del Event.origin  # type: ignore[misc]
-
-
-class _FilledEvent(_EventSlots):
+class _EventFiller(_EventSlots):
     __slots__ = ()
 
-    def __init__(
-        self,
-        time: datetime,
-        level: Level,
-        category: Category,
-        type: EventType,
-        cause: Cause | None,
-        source: SourceId,
-        summary: str,
-        raw: Mapping[str, Any],
-        origin: Origin | None,
-    ) -> None:
-        self.time = time
-        self.level = level
-        self.category = category
-        self.type = type
-        self.cause = cause
-        self.source = source
-        self.summary = summary
-        self.raw = raw
-        self.origin = origin
+
+_new_filler = object.__new__
+_retype = object.__setattr__

@@ -34,7 +34,6 @@ from ome_events.model import (
     Level,
     Origin,
     SourceId,
-    _FilledEvent,
 )
 from ome_events.text import excerpt
 
@@ -57,6 +56,7 @@ _loads = orjson.loads
 _JSONDecodeError = orjson.JSONDecodeError
 _fromisoformat = datetime.fromisoformat
 _new_origin = tuple.__new__
+_make_event = Event._from_parsed
 
 _LEVELS: dict[str, Level] = {m.value: m for m in Level}
 _CATEGORIES: dict[str, Category] = {m.value: m for m in Category}
@@ -154,13 +154,12 @@ def event_from_object(obj: Any, origin: Origin | None = None, strict: bool = Fal
     if type(summary) is not str:
         raise ParseError("'summary' is not a string", expected="'summary' as a string")
 
-    event = _FilledEvent(time, level, category, event_type, cause, source, summary, obj, origin)
-    event.__class__ = Event  # type: ignore[assignment]  # see model._EventSlots
+    event = _make_event(time, level, category, event_type, cause, source, summary, obj, origin)
     if strict and "snapshot" in obj:
         from ome_events.snapshots import type_snapshot
 
         type_snapshot(event_type.value, obj["snapshot"], strict=True)
-    return event  # type: ignore[return-value]
+    return event
 
 
 def _decode_json(line: bytes | str) -> Any:
