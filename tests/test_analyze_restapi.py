@@ -5,7 +5,7 @@ from __future__ import annotations
 from tests.test_analyze_base import SERVER, events, found, line, one, run
 
 from ome_events.analyze import Severity
-from ome_events.analyze.restapi import parse_request, remote_ip
+from ome_events.summary import remote_ip, rest_request
 
 PATH = "/v1/vhosts/default/apps/app/streams/cam9"
 
@@ -124,7 +124,7 @@ class TestParsing:
                       "REST API requested. RequestID: z9, Method: PUT, Path: /v1/x,"
                       " RemoteAddress: [2001:db8::1]:443")]  # fmt: skip
         [event] = events(lines)
-        assert parse_request(event) == ("PUT", "/v1/x", "2001:db8::1", "z9")
+        assert rest_request(event.summary) == ("PUT", "/v1/x", "2001:db8::1", "z9")
 
     def test_remote_ip(self) -> None:
         """Ports are removed, IPv6 brackets too."""

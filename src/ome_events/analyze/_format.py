@@ -64,21 +64,3 @@ def top_counts(counts: Mapping[str, int] | None, limit: int = 3) -> str:
     parts = [f"{key} ({value})" for key, value in list(counts.items())[:limit]]
     more = len(counts) - limit
     return ", ".join(parts) + (f" and {more} more" if more > 0 else "")
-
-
-def field_after_comma(event_summary: str, token: str) -> str | None:
-    """The value of a summary field that OME always writes after a comma, cheaply.
-
-    ``token`` is ``", Key: "``. The value runs to the next ``", "`` or the end. Returns None
-    when the token is absent (callers then fall back to ``event.fields``).
-
-    >>> field_after_comma("Abnormal stream detected. Reason: x, Id: 1, TrackId: 0, Codec: H264",
-    ...                   ", TrackId: ")
-    '0'
-    """
-    start = event_summary.find(token)
-    if start < 0:
-        return None
-    start += len(token)
-    end = event_summary.find(", ", start)
-    return event_summary[start:] if end < 0 else event_summary[start:end]

@@ -30,6 +30,7 @@ from ome_events.analyze.base import (
 from ome_events.analyze.findings import Severity
 from ome_events.analyze.media import media_specs
 from ome_events.model import Event, Level
+from ome_events.summary import field_after
 
 __all__ = ["AbnormalAnalyzer", "AbnormalConfig"]
 
@@ -209,7 +210,7 @@ class AbnormalAnalyzer(BaseAnalyzer):
         cause = event.cause or "(none)"
         group = CAUSE_GROUPS.get(cause)
         summary = event.summary
-        field = fmt.field_after_comma
+        field = field_after
         source = event.source
         facts: dict[str, Any] = {
             "tracks": field(summary, ", TrackId: "),

@@ -32,8 +32,8 @@ from ome_events.analyze.base import (
     Verdict,
 )
 from ome_events.analyze.findings import Severity, Subject
-from ome_events.analyze.restapi import remote_ip
 from ome_events.model import Event
+from ome_events.summary import access_failure
 
 __all__ = ["AccessAnalyzer", "AccessConfig"]
 
@@ -66,20 +66,6 @@ class AccessConfig:
     stream_min_failures: int = 3
     address_gap: timedelta = field(default=timedelta(seconds=60))
     address_min_failures: int = 10
-
-
-def parse_failure(event: Event) -> tuple[str | None, str | None]:
-    """(remote IP, message) of an access-control failure."""
-    summary = event.summary
-    r = summary.rfind(", RemoteAddress: ")
-    if r >= 0:
-        m = summary.find(", Message: ", r)
-        if m >= 0:
-            return remote_ip(summary[r + 17 : m]), summary[m + 11 :] or None
-        end = summary.find(", ", r + 17)
-        return remote_ip(summary[r + 17 : end if end >= 0 else None]), None
-    fields = event.fields
-    return remote_ip(fields.get("RemoteAddress")), fields.get("Message")
 
 
 def _explain_stream(incident: Incident) -> str:
@@ -176,7 +162,7 @@ class AccessAnalyzer(BaseAnalyzer):
     def on_failure(self, event: Event) -> None:
         """One failure: add it to its stream's burst and its address' burst."""
         group, type_name = _GROUPS_AND_TYPES[event.type]
-        remote, message = parse_failure(event)
+        remote, message = access_failure(event.summary)
         snapshot = event.raw.get("snapshot")
         if type(snapshot) is dict and type(snapshot.get("reason")) is str:
             message = f"{message or 'rejected'} ({snapshot['reason']})"

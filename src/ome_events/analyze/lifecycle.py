@@ -36,6 +36,7 @@ from ome_events.analyze.base import (
 )
 from ome_events.analyze.findings import Finding, Severity, Subject
 from ome_events.model import Event, SourceId
+from ome_events.summary import field_after, source_url, stream_id, url_host
 
 __all__ = ["LifecycleAnalyzer", "LifecycleConfig", "SessionRecord"]
 
@@ -95,37 +96,6 @@ class _Session:
         self.start_event = first
         self.created: datetime | None = None
         self.prepared = False
-
-
-def stream_id(summary: str) -> str | None:
-    """The ``Id`` field of a stream event's summary (fast path of ``event.fields["Id"]``).
-
-    >>> stream_id("Stream created. Id: 103, StreamType: Rtmp, SourceUrl: TCP://h:1")
-    '103'
-    """
-    start = summary.find(". Id: ")
-    if start < 0:
-        return None
-    start += 6
-    end = summary.find(",", start)
-    return summary[start:] if end < 0 else summary[start:end]
-
-
-def source_address(url: str | None) -> str | None:
-    """The host of a ``SourceUrl`` (``TCP://203.0.113.41:38825`` -> ``203.0.113.41``)."""
-    if not url:
-        return None
-    rest = url.split("://", 1)[-1]
-    host = rest.split("/", 1)[0]
-    if host.startswith("["):
-        return host[1:].split("]", 1)[0]
-    return host.rsplit(":", 1)[0] if host.count(":") == 1 else host
-
-
-def _source_url(event: Event) -> str | None:
-    summary = event.summary
-    start = summary.find("SourceUrl: ")
-    return summary[start + 11 :] if start >= 0 else None
 
 
 def _explain_reconnect(incident: Incident) -> str:
@@ -330,8 +300,8 @@ class LifecycleAnalyzer(BaseAnalyzer):
             event=event,
             facts={
                 "duplicate": event.cause == "DuplicatedStreamName" or None,
-                "sources": _source_url(event),
-                "reason": fmt.field_after_comma(". " + event.summary, ". Reason: "),
+                "sources": source_url(event.summary),
+                "reason": field_after(". " + event.summary, ". Reason: "),
             },
         )
 
@@ -379,8 +349,8 @@ class LifecycleAnalyzer(BaseAnalyzer):
         source = session.source
         subject = source
         start = session.created or session.first
-        url = _source_url(session.start_event) if session.created is not None else None
-        address = source_address(url)
+        url = source_url(session.start_event.summary) if session.created is not None else None
+        address = url_host(url)
         started = (session.start_event.time, session.start_event.origin)
         if how != "deleted":
             self.book.add(
@@ -464,7 +434,7 @@ class LifecycleAnalyzer(BaseAnalyzer):
                 now,
                 earlier=(session.start_event.time, session.start_event.origin),
                 facts={
-                    "sources": _source_url(session.start_event),
+                    "sources": source_url(session.start_event.summary),
                     "max_wait": waited.total_seconds(),
                     "ids": session.id,
                 },
@@ -487,7 +457,10 @@ class LifecycleAnalyzer(BaseAnalyzer):
             incident = Incident(spec, Subject.from_source(session.source), session.created, now)
             incident.count = 1
             incident.merge(
-                {"sources": _source_url(session.start_event), "max_wait": waited.total_seconds()}
+                {
+                    "sources": source_url(session.start_event.summary),
+                    "max_wait": waited.total_seconds(),
+                }
             )
             verdict = spec.verdict(incident)
             assert verdict is not None

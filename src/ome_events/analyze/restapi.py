@@ -32,8 +32,9 @@ from ome_events.analyze.base import (
 )
 from ome_events.analyze.findings import EndpointRow, Severity, Subject
 from ome_events.model import Event
+from ome_events.summary import rest_request, rest_request_id, rest_response
 
-__all__ = ["RestApiAnalyzer", "RestApiConfig", "parse_request", "parse_response", "remote_ip"]
+__all__ = ["RestApiAnalyzer", "RestApiConfig"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,69 +57,6 @@ class RestApiConfig:
     incident_gap: timedelta = field(default=timedelta(hours=1))
     max_endpoints: int = 1000
     max_pending: int = 100_000
-
-
-def remote_ip(address: str | None) -> str | None:
-    """The IP of a ``RemoteAddress`` (``172.17.0.1:37224`` -> ``172.17.0.1``, ``[::1]:80`` ->
-    ``::1``)."""
-    if not address:
-        return None
-    if address.startswith("["):
-        return address[1:].split("]", 1)[0]
-    if address.count(":") == 1:
-        return address.split(":", 1)[0]
-    return address
-
-
-def parse_request(event: Event) -> tuple[str, str, str | None, str | None]:
-    """(method, path without query, remote IP, request ID) of a ``RestApiRequested`` event.
-
-    >>> from ome_events import parse_line
-    >>> line = ('{"time":"2025-03-26T00:00:00.509+00:00","level":"Info","category":"RestApiEvent",'
-    ...   '"type":"RestApiRequested","sourceId":"6add8be3-181f-4c4b-bc4e-9a7d52c0e1f4","summary":'
-    ...   '"REST API requested. Method: GET, Path: /v1/stats/current/vhosts/default?x=1, Version:'
-    ...   ' HTTP/1.1, RemoteAddress: 172.17.0.1:37224, RequestID: efc12a"}')
-    >>> parse_request(parse_line(line))
-    ('GET', '/v1/stats/current/vhosts/default', '172.17.0.1', 'efc12a')
-    """
-    summary = event.summary
-    # The fast path reads OME's fixed layout; anything else goes through the general parser.
-    m = summary.find("Method: ")
-    p = summary.find(", Path: ", m)
-    v = summary.find(", Version: ", p)
-    r = summary.find(", RemoteAddress: ", v)
-    i = summary.find(", RequestID: ", r)
-    if min(m, p, v, r, i) >= 0:
-        method = summary[m + 8 : p]
-        path = summary[p + 8 : v]
-        remote: str | None = summary[r + 17 : i]
-        rid: str | None = summary[i + 13 :]
-    else:
-        fields = event.fields
-        method = fields.get("Method", "?")
-        path = fields.get("Path", "?")
-        remote = fields.get("RemoteAddress")
-        rid = fields.get("RequestID")
-    return method, path.split("?", 1)[0], remote_ip(remote), rid
-
-
-def parse_response(event: Event) -> tuple[int | None, str | None]:
-    """(status, request ID) of a ``RestApiResponded`` event."""
-    summary = event.summary
-    s = summary.find("Status: ")
-    i = summary.find(", RequestID: ", s)
-    if s >= 0 and i >= 0:
-        status_text: str | None = summary[s + 8 : i]
-        rid: str | None = summary[i + 13 :]
-    else:
-        fields = event.fields
-        status_text = fields.get("Status")
-        rid = fields.get("RequestID")
-    try:
-        status = int(status_text) if status_text else None
-    except ValueError:
-        status = None
-    return status, rid
 
 
 class _Stats:
@@ -274,9 +212,7 @@ class RestApiAnalyzer(BaseAnalyzer):
 
     def on_request(self, event: Event) -> None:
         """``RestApiRequested``: wait for its response."""
-        summary = event.summary
-        i = summary.rfind("RequestID: ")
-        rid = summary[i + 11 :] if i >= 0 else event.fields.get("RequestID")
+        rid = rest_request_id(event.summary)
         if rid is None:
             return
         pending = self._pending
@@ -287,7 +223,7 @@ class RestApiAnalyzer(BaseAnalyzer):
 
     def on_response(self, event: Event) -> None:
         """``RestApiResponded``: pair it, count it, check its status and delay."""
-        status, rid = parse_response(event)
+        status, rid = rest_response(event.summary)
         request = self._pending.pop(rid, None) if rid is not None else None
         if request is None:
             key = "?, Path: (request not in the log)"
@@ -321,7 +257,7 @@ class RestApiAnalyzer(BaseAnalyzer):
             start = event.time
             earlier = None
         else:
-            method, path, remote, _ = parse_request(request)
+            method, path, remote, _ = rest_request(request.summary)
             start = request.time
             earlier = (request.time, request.origin)
 
@@ -373,7 +309,7 @@ class RestApiAnalyzer(BaseAnalyzer):
             self._unanswered(pending.pop(rid), timeout)
 
     def _unanswered(self, request: Event, timeout: timedelta) -> None:
-        method, path, remote, _ = parse_request(request)
+        method, path, remote, _ = rest_request(request.summary)
         self._stats_for(_endpoint_key(request.summary)).requests += 1
         self.book.add(
             self.specs["rest_unanswered"],

@@ -30,6 +30,7 @@ from ome_events.analyze.base import (
 )
 from ome_events.analyze.findings import ServerRow, Severity, Subject
 from ome_events.model import Event
+from ome_events.summary import field_after
 
 __all__ = ["ServerAnalyzer", "ServerConfig"]
 
@@ -221,7 +222,7 @@ class ServerAnalyzer(BaseAnalyzer):
     def on_congestion(self, event: Event) -> None:
         """``InternalQueueCongestion``: one more in its queue's burst."""
         summary = event.summary
-        queue = fmt.field_after_comma(". " + summary, ". QueueName: ") or "?"
+        queue = field_after(". " + summary, ". QueueName: ") or "?"
         server_id = event.source.raw
         self.book.add(
             self.specs["queue_congestion"],
@@ -231,8 +232,8 @@ class ServerAnalyzer(BaseAnalyzer):
             event=event,
             facts={
                 "queue": queue,
-                "max_size": _number(fmt.field_after_comma(summary, ", Size: ")),
-                "peak": _number(fmt.field_after_comma(summary, ", PeakSize: ")),
-                "threshold": _number(fmt.field_after_comma(summary, ", Threshold: ")),
+                "max_size": _number(field_after(summary, ", Size: ")),
+                "peak": _number(field_after(summary, ", PeakSize: ")),
+                "threshold": _number(field_after(summary, ", Threshold: ")),
             },
         )
