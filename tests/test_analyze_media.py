@@ -22,8 +22,8 @@ from tests.test_analyze_base import (
 
 import ome_events
 from ome_events.analyze import AnalyzerConfig, MediaAnalyzer, MediaConfig, Severity
-from ome_events.analyze.media import garbage_counters
 from ome_events.snapshots import StreamSnapshot, Track
+from ome_events.snapshots.raw import garbage_counters
 
 
 def with_snapshot(snapshot: dict[str, Any], config: AnalyzerConfig | None = None) -> Any:

@@ -150,8 +150,8 @@ class TestLines:
             + raw["summary"]
             + " cause=BFrameDetected"
             + f" [H264 {video['width']}x{video['height']} {video['framerate']:g}fps"
-            + f" {int(video['bitrateConf']) / 1e6:g}Mb/s"
-            + f" · AAC {int(audio['bitrateConf']) / 1e3:g}kb/s]"
+            + f" {int(video['bitrateConf']) / 1e6:g} Mbps"
+            + f" · AAC {int(audio['bitrateConf']) / 1e3:g} kbps]"
         )
 
     def test_stream_facts_use_the_configured_bitrate(self) -> None:
@@ -170,7 +170,7 @@ class TestLines:
             rate = next((r for r in rates if r > 0), None)
             if rate is None:
                 continue
-            shown = f"{rate / 1e6:.3g}Mb/s" if rate >= 1_000_000 else f"{rate / 1e3:.3g}kb/s"
+            shown = f"{rate / 1e6:.3g} Mbps" if rate >= 1_000_000 else f"{rate / 1e3:.3g} kbps"
             assert facts.startswith(video["codec"]) and f" {shown}" in facts, (line, video)
             checked += 1
         assert checked > 10

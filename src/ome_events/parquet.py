@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from functools import lru_cache
 from itertools import islice
@@ -42,6 +42,7 @@ import pyarrow.dataset as ds
 from ome_events.export import IpRedactor
 from ome_events.model import Event
 from ome_events.reader import read_events
+from ome_events.snapshots.raw import stream_facts
 from ome_events.text import json_line
 
 __all__ = [
@@ -113,69 +114,21 @@ def server_name(origin_file: str | None) -> str:
     return name or "unknown"
 
 
-def _number(value: Any) -> float | None:
-    # Bitrates are strings in OME 0.18 and integers in 0.19; anything else is unknown.
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int | float):
-        return float(value)
-    if isinstance(value, str):
-        try:
-            return float(value)
-        except ValueError:
-            return None
-    return None
-
-
-def _text(value: Any) -> str | None:
-    return value if isinstance(value, str) else None
-
-
 def _video_facts(snapshot: Any) -> tuple[Any, ...] | None:
-    """codec, width, height, frame rate, configured bitrate, key-frame interval (s), B-frames,
-    audio codec of the first video and audio tracks of a stream snapshot, read from the raw
-    JSON (typing the whole snapshot costs ten times more)."""
-    if not isinstance(snapshot, Mapping):
+    """The snapshot columns: codec, width, height, frame rate, configured bitrate, key-frame
+    interval (s), B-frames of the first video track, and the first audio track's codec."""
+    facts = stream_facts(snapshot)
+    if facts is None:
         return None
-    tracks = snapshot.get("tracks")
-    if not isinstance(tracks, list):
-        return None
-    video: Mapping[str, Any] | None = None
-    audio: Mapping[str, Any] | None = None
-    for track in tracks:
-        if not isinstance(track, Mapping):
-            continue
-        if video is None and isinstance(track.get("video"), Mapping):
-            video = track["video"]
-        if audio is None and isinstance(track.get("audio"), Mapping):
-            audio = track["audio"]
-    if video is None and audio is None:
-        return None
-    audio_codec = None if audio is None else _text(audio.get("codec"))
-    if video is None:
-        return (None, None, None, None, None, None, None, audio_codec)
-    width = _number(video.get("width"))
-    height = _number(video.get("height"))
-    # As snapshots.VideoTrack.frame_rate: the measured rate, else the configured one.
-    fps = None
-    for key in ("framerate", "framerateConf"):
-        value = _number(video.get(key))
-        if value is not None and value > 0:
-            fps = value
-            break
-    frames = _number(video.get("keyFrameInterval"))
-    interval = frames / fps if frames is not None and frames > 0 and fps is not None else None
-    bitrate = _number(video.get("bitrateConf"))
-    bframes = video.get("hasBframes")
     return (
-        _text(video.get("codec")),
-        None if width is None or not 0 <= width < 2**31 else int(width),
-        None if height is None or not 0 <= height < 2**31 else int(height),
-        fps,
-        None if bitrate is None or not -(2**63) <= bitrate < 2**63 else int(bitrate),
-        interval,
-        bframes if isinstance(bframes, bool) else None,
-        audio_codec,
+        facts.video_codec,
+        facts.width,
+        facts.height,
+        facts.frame_rate,
+        facts.bitrate_conf,
+        facts.key_frame_interval_s,
+        facts.has_bframes,
+        facts.audio_codec,
     )
 
 

@@ -22,6 +22,7 @@ __all__ = [
     "RestResponse",
     "access_failure",
     "field_after",
+    "first_number",
     "remote_ip",
     "rest_request",
     "rest_request_id",
@@ -31,6 +32,7 @@ __all__ = [
     "summary_fields",
     "summary_message",
     "url_host",
+    "whole_number",
 ]
 
 # A key: one to three words of letters, digits, '_' or '-', starting with a letter, right after
@@ -94,6 +96,29 @@ def field_after(summary: str, token: str) -> str | None:
     start += len(token)
     end = summary.find(", ", start)
     return summary[start:] if end < 0 else summary[start:end]
+
+
+_NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
+
+
+def first_number(text: str | None) -> float | None:
+    """The first number in a summary value (``"10.00s"`` -> 10.0), or None.
+
+    >>> first_number("10.00s"), first_number("n/a")
+    (10.0, None)
+    """
+    if not text:
+        return None
+    match = _NUMBER.search(text)
+    return float(match.group()) if match else None
+
+
+def whole_number(text: str | None) -> int | None:
+    """A summary value that is a whole number (``"42"``), or None."""
+    try:
+        return int(text) if text else None
+    except ValueError:
+        return None
 
 
 def stream_id(summary: str) -> str | None:

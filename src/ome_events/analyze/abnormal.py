@@ -9,13 +9,12 @@ frame rate) share their incident group, so each problem is reported once.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
-from ome_events.analyze import _format as fmt
+from ome_events import humanize as fmt
 from ome_events.analyze.base import (
     REORDER_WINDOW,
     BaseAnalyzer,
@@ -30,7 +29,7 @@ from ome_events.analyze.base import (
 from ome_events.analyze.findings import Severity
 from ome_events.analyze.media import media_specs
 from ome_events.model import Event, Level
-from ome_events.summary import field_after
+from ome_events.summary import field_after, first_number
 
 __all__ = ["AbnormalAnalyzer", "AbnormalConfig"]
 
@@ -44,7 +43,6 @@ CAUSE_GROUPS = {
 
 # A 90 kHz clock wraps after 2^32 ticks (RTP, RTMP extended) or 2^33 (MPEG-TS PTS).
 _ROLLOVERS = (2**32 / 90_000, 2**33 / 90_000, 2**32 / 1000)
-_NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,14 +59,6 @@ class AbnormalConfig:
 
     incident_gap: timedelta = field(default=timedelta(hours=1))
     report_other: bool = True
-
-
-def _number(text: str | None) -> float | None:
-    """The first number in ``text`` (``"10.00s"`` -> 10.0), or None."""
-    if not text:
-        return None
-    match = _NUMBER.search(text)
-    return float(match.group()) if match else None
 
 
 def _explain_timestamp(incident: Incident) -> str:
@@ -222,15 +212,15 @@ class AbnormalAnalyzer(BaseAnalyzer):
             key = (source.raw, cause)
             facts["cause"] = cause
         elif group == "timestamp_jump":
-            facts["max_delta"] = _number(field(summary, ", Delta: "))
+            facts["max_delta"] = first_number(field(summary, ", Delta: "))
         else:
             facts["ome_warnings"] = 1
             if group == "long_keyframe_interval":
-                facts["max_seconds"] = _number(field(summary, ", KeyFrameInterval: "))
-                facts["framerate"] = _number(field(summary, ", Framerate: "))
+                facts["max_seconds"] = first_number(field(summary, ", KeyFrameInterval: "))
+                facts["framerate"] = first_number(field(summary, ", Framerate: "))
             elif group == "abnormal_framerate":
-                facts["min_fps"] = _number(field(summary, ", Framerate: "))
-                facts["configured_fps"] = _number(field(summary, ", FramerateConf: "))
+                facts["min_fps"] = first_number(field(summary, ", Framerate: "))
+                facts["configured_fps"] = first_number(field(summary, ", FramerateConf: "))
         self.book.add(self.specs[group], key, source, event.time, event=event, facts=facts)
 
     def on_scheduled_error(self, event: Event) -> None:

@@ -6,19 +6,20 @@ by track. OME's own warnings (``AbnormalStreamDetected`` causes, :mod:`.abnormal
 some of the same problems; both detectors add to the same incident, so a stream whose
 snapshots show B-frames and that OME warns about gives one ``bframes`` finding.
 
-The checks read the decoded JSON (``event.raw["snapshot"]``) rather than the typed snapshot:
-typing a snapshot with six tracks costs ten times as much as parsing its line, and this runs
-on every stream event. The rule for garbage counters is the one :mod:`ome_events.snapshots`
-uses for ``issues`` of kind ``"impossible"`` on bitrates (a test checks they agree).
+The checks read the decoded JSON (``event.raw["snapshot"]``) through
+:mod:`ome_events.snapshots.raw` rather than typing the snapshot: typing a snapshot with six
+tracks costs ten times as much as parsing its line, and this runs on every stream event. The
+rule for garbage counters is that module's, the one the typed snapshots' ``issues`` use.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
-from ome_events.analyze import _format as fmt
+from ome_events import humanize as fmt
 from ome_events.analyze.base import (
     REORDER_WINDOW,
     BaseAnalyzer,
@@ -31,7 +32,13 @@ from ome_events.analyze.base import (
 )
 from ome_events.analyze.findings import Evidence, Finding, Severity, Subject
 from ome_events.model import Event
-from ome_events.snapshots import IMPLAUSIBLE_BITRATE_FACTOR
+from ome_events.snapshots.raw import (
+    garbage_counters,
+    integer,
+    may_have_garbage,
+    number,
+    tracks_of,
+)
 
 __all__ = ["MediaAnalyzer", "MediaConfig", "media_specs"]
 
@@ -215,124 +222,6 @@ def media_specs(gap: timedelta) -> dict[str, IncidentSpec]:
     }
 
 
-# -- reading raw snapshot values ------------------------------------------------------------
-
-
-def _number(value: Any) -> float:
-    """A JSON number (or numeric string) as a float; 0.0 when absent or not a number."""
-    kind = type(value)
-    if kind is float or kind is int:
-        return float(value)
-    if kind is str:
-        try:
-            return float(value)
-        except ValueError:
-            return 0.0
-    return 0.0
-
-
-def _integer(value: Any) -> int | None:
-    """A bitrate (an integer, or a string of digits up to OME 0.18); None when not one."""
-    kind = type(value)
-    if kind is int:
-        return int(value)
-    if kind is str:
-        try:
-            return int(value)
-        except ValueError:
-            return None
-    if kind is float and value.is_integer():
-        return int(value)
-    return None
-
-
-_BITRATE_KEYS = ("bitrate", "bitrateConf", "bitrateAvg", "bitrateLatest")
-
-
-def garbage_counters(media: dict[str, Any]) -> list[str]:
-    """The names of the impossible bitrate counters of a ``video`` or ``audio`` object.
-
-    Negative bitrates, and a ``bitrateLatest`` above ``IMPLAUSIBLE_BITRATE_FACTOR`` times the
-    configured (or current) bitrate: the same rule as the typed snapshots' ``issues``.
-
-    >>> garbage_counters({"bitrate": "2500000", "bitrateConf": "2500000",
-    ...                   "bitrateLatest": "-795170153"})
-    ['bitrateLatest']
-    """
-    return _garbage(
-        media.get("bitrate"), media.get("bitrateConf"), media.get("bitrateAvg"),
-        media.get("bitrateLatest"),
-    )  # fmt: skip
-
-
-def _as_int(raw: Any) -> int | None:
-    """:func:`_integer`, with the common cases (a string of digits, an int) first."""
-    kind = type(raw)
-    if kind is str:
-        try:
-            return int(raw)
-        except ValueError:
-            return None
-    if kind is int:
-        return raw  # type: ignore[no-any-return]
-    if kind is float and raw.is_integer():
-        return int(raw)
-    return None
-
-
-def _garbage(bitrate: Any, configured: Any, average: Any, latest: Any) -> list[str]:
-    """:func:`garbage_counters` on the four values already read from the media object."""
-    found = []
-    conf_value = bitrate_value = latest_value = None
-    if bitrate is not None:
-        bitrate_value = _as_int(bitrate)
-        if bitrate_value is not None and bitrate_value < 0:
-            found.append("bitrate")
-    if configured is not None:
-        conf_value = _as_int(configured)
-        if conf_value is not None and conf_value < 0:
-            found.append("bitrateConf")
-    if average is not None:
-        average_value = _as_int(average)
-        if average_value is not None and average_value < 0:
-            found.append("bitrateAvg")
-    if latest is not None:
-        latest_value = _as_int(latest)
-        if latest_value is not None:
-            if latest_value < 0:
-                found.append("bitrateLatest")
-            else:
-                reference = max(conf_value or 0, bitrate_value or 0, 0)
-                if reference > 0 and latest_value > reference * IMPLAUSIBLE_BITRATE_FACTOR:
-                    found.append("bitrateLatest")
-    return found
-
-
-def _suspect(latest: Any, bitrate: Any, configured: Any, average: Any) -> bool:
-    """A cheap test that lets through every media object :func:`garbage_counters` would flag
-    (and few others): negative bitrates, or a ``bitrateLatest`` that may be too large."""
-    kind = type(latest)
-    if kind is str:
-        if latest[:1] == "-":
-            return True
-        # 20 times a bitrate has more digits than it: no need to parse the common case.
-        longest = max(
-            len(bitrate) if type(bitrate) is str else 1,
-            len(configured) if type(configured) is str else 1,
-        )
-        if len(latest) > longest:
-            return True
-    elif (kind is int or kind is float) and latest != 0:
-        return True  # numbers (OME 0.19 on): let the full check decide
-    for value in (bitrate, configured, average):
-        if type(value) is str:
-            if value[:1] == "-":
-                return True
-        elif (type(value) is int or type(value) is float) and value < 0:
-            return True
-    return False
-
-
 class MediaAnalyzer(BaseAnalyzer):
     """Checks the tracks of every stream snapshot (see :class:`MediaConfig` for thresholds).
 
@@ -363,97 +252,27 @@ class MediaAnalyzer(BaseAnalyzer):
 
     def on_snapshot(self, event: Event) -> None:
         """Check each track of the event's stream snapshot."""
-        snapshot = event.raw.get("snapshot")
-        if type(snapshot) is not dict:
-            return
-        tracks = snapshot.get("tracks")
-        if type(tracks) is not list:
-            if "type" not in snapshot:
-                return
-            tracks = [snapshot]  # a lone track object ("track information")
         garbage: list[str] | None = None
         config = self.config
         check_garbage = config.report_garbage
         check_audio = config.check_audio_bitrate
-        max_gop = config.max_keyframe_interval
-        min_ratio = config.min_framerate_ratio
-        # Most tracks are healthy: each test below is a dictionary lookup and a comparison,
-        # and only a track that fails one goes on to the full check.
-        media: Any
-        for track in tracks:
-            if type(track) is not dict:
-                continue
-            video = track.get("video")
-            if video is not None and type(video) is dict:
-                if video.get("hasBframes") is True:
-                    self._video(event, track, video)
-                else:
-                    frames = video.get("keyFrameInterval")
-                    rate = video.get("framerate")
-                    configured_rate = video.get("framerateConf")
-                    if (
-                        type(frames) is float
-                        and type(rate) is float
-                        and type(configured_rate) is float
-                    ):
-                        # The figures OME writes (floats): _video's own tests, without
-                        # calling it for the healthy tracks.
-                        seconds_rate = rate if rate > 0 else configured_rate
-                        if frames > 0 and seconds_rate > 0 and frames / seconds_rate > max_gop:
-                            self._video(event, track, video)
-                        elif configured_rate > 0:
-                            average_rate = video.get("framerateAvg")
-                            if type(average_rate) is not float or (
-                                0
-                                < (average_rate if average_rate > 0 else rate)
-                                < configured_rate * min_ratio
-                            ):
-                                self._video(event, track, video)
-                    elif (
-                        # more than one frame per key frame: worth dividing by the rate
-                        (type(frames) is float and frames > 1.0)
-                        # a configured rate, and a measured one well below it
-                        or (
-                            type(configured_rate) is float
-                            and configured_rate > 0
-                            and _number(video.get("framerateAvg") or rate)
-                            < configured_rate * min_ratio
-                        )
-                        or (type(frames) is not float and frames)
-                        or (configured_rate and type(configured_rate) is not float)
-                    ):
-                        self._video(event, track, video)
-                media = video
+        for track in tracks_of(event.raw.get("snapshot")):
+            media = track.get("video")
+            if type(media) is dict:
+                self._video(event, track, media)
                 what = "video"
             else:
                 media = track.get("audio")
-                if media is None or type(media) is not dict:
+                if type(media) is not dict:
                     continue
                 what = "audio"
             average = media.get("bitrateAvg")
             if average and average != "0" and (check_audio or what == "video"):
                 self._bitrate(event, track, media, what)
-            if check_garbage:
-                latest = media.get("bitrateLatest")
-                bitrate = media.get("bitrate")
-                configured = media.get("bitrateConf")
-                if type(latest) is str and type(bitrate) is str and type(configured) is str:
-                    # OME up to 0.18: decide on the strings. 20 times a bitrate has more
-                    # digits than it, so the common case needs no parsing at all.
-                    suspect = (
-                        latest[:1] == "-"
-                        or len(latest) > len(bitrate)
-                        or len(latest) > len(configured)
-                        or bitrate[:1] == "-"
-                        or configured[:1] == "-"
-                        or (type(average) is str and average[:1] == "-")
-                    )
-                else:
-                    suspect = _suspect(latest, bitrate, configured, average)
-                if suspect:
-                    names = _garbage(bitrate, configured, average, latest)
-                    if names:
-                        garbage = names if garbage is None else garbage + names
+            if check_garbage and may_have_garbage(media):
+                names = garbage_counters(media)
+                if names:
+                    garbage = names if garbage is None else garbage + names
         if garbage:
             self._tally_garbage(event, garbage)
 
@@ -495,18 +314,27 @@ class MediaAnalyzer(BaseAnalyzer):
         finding = self.book.preview(self._garbage)
         return [] if finding is None else [finding]
 
-    def _video(self, event: Event, track: dict[str, Any], video: dict[str, Any]) -> None:
+    def _video(self, event: Event, track: Mapping[str, Any], video: Mapping[str, Any]) -> None:
         config = self.config
+        bframes = video.get("hasBframes") is True
+        current = number(video.get("framerate")) or 0.0
+        configured_rate = number(video.get("framerateConf")) or 0.0
+        rate = current if current > 0 else configured_rate
+        frames = number(video.get("keyFrameInterval")) or 0.0
+        long_gop = frames > 0 and rate > 0 and frames / rate > config.max_keyframe_interval
+        average = lowest = 0.0
+        if configured_rate > 0:
+            average = number(video.get("framerateAvg")) or 0.0
+            measured = average if average > 0 else current
+            if 0 < measured < configured_rate * config.min_framerate_ratio:
+                lowest = min(v for v in (average, current) if v > 0)
+        if not (bframes or long_gop or lowest):
+            return  # the common case: a healthy track
         track_id = str(track.get("id", "?"))
         codec = video.get("codec")
-        if video.get("hasBframes") is True:
+        if bframes:
             self._add(event, "bframes", {"tracks": track_id, "codecs": codec})
-        rate = _number(video.get("framerate"))
-        configured_rate = _number(video.get("framerateConf"))
-        if rate <= 0:
-            rate = configured_rate
-        frames = _number(video.get("keyFrameInterval"))
-        if frames > 0 and rate > 0 and frames / rate > config.max_keyframe_interval:
+        if long_gop:
             self._add(
                 event,
                 "long_keyframe_interval",
@@ -519,30 +347,25 @@ class MediaAnalyzer(BaseAnalyzer):
                     "limit_seconds": config.max_keyframe_interval,
                 },
             )
-        if configured_rate > 0:
-            average = _number(video.get("framerateAvg"))
-            current = _number(video.get("framerate"))
-            measured = average if average > 0 else current
-            if 0 < measured < configured_rate * config.min_framerate_ratio:
-                lowest = min(v for v in (average, current) if v > 0)
-                self._add(
-                    event,
-                    "abnormal_framerate",
-                    {
-                        "tracks": track_id,
-                        "codecs": codec,
-                        "min_fps": lowest,
-                        "configured_fps": configured_rate,
-                    },
-                )
+        if lowest:
+            self._add(
+                event,
+                "abnormal_framerate",
+                {
+                    "tracks": track_id,
+                    "codecs": codec,
+                    "min_fps": lowest,
+                    "configured_fps": configured_rate,
+                },
+            )
 
     def _bitrate(
-        self, event: Event, track: dict[str, Any], media: dict[str, Any], what: str
+        self, event: Event, track: Mapping[str, Any], media: Mapping[str, Any], what: str
     ) -> None:
-        configured = _integer(media.get("bitrateConf"))
+        configured = integer(media.get("bitrateConf"))
         if not configured or configured <= 0:
             return
-        measured = _integer(media.get("bitrateAvg"))
+        measured = integer(media.get("bitrateAvg"))
         if not measured or measured <= 0:
             return  # not measured yet
         ratio = measured / configured

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from ome_events.analyze import _format as fmt
+from ome_events import humanize as fmt
 from ome_events.analyze.base import (
     REORDER_WINDOW,
     BaseAnalyzer,

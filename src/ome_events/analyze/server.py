@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from ome_events.analyze import _format as fmt
+from ome_events import humanize as fmt
 from ome_events.analyze.base import (
     REORDER_WINDOW,
     BaseAnalyzer,
@@ -30,7 +30,7 @@ from ome_events.analyze.base import (
 )
 from ome_events.analyze.findings import ServerRow, Severity, Subject
 from ome_events.model import Event
-from ome_events.summary import field_after
+from ome_events.summary import field_after, whole_number
 
 __all__ = ["ServerAnalyzer", "ServerConfig"]
 
@@ -55,13 +55,6 @@ class ServerConfig:
     graceful_window: timedelta = field(default=timedelta(minutes=5))
     restart_gap: timedelta = field(default=timedelta(minutes=30))
     restart_loop_min: int = 3
-
-
-def _number(text: str | None) -> int | None:
-    try:
-        return int(text) if text else None
-    except ValueError:
-        return None
 
 
 def _explain_congestion(incident: Incident) -> str:
@@ -232,8 +225,8 @@ class ServerAnalyzer(BaseAnalyzer):
             event=event,
             facts={
                 "queue": queue,
-                "max_size": _number(field_after(summary, ", Size: ")),
-                "peak": _number(field_after(summary, ", PeakSize: ")),
-                "threshold": _number(field_after(summary, ", Threshold: ")),
+                "max_size": whole_number(field_after(summary, ", Size: ")),
+                "peak": whole_number(field_after(summary, ", PeakSize: ")),
+                "threshold": whole_number(field_after(summary, ", Threshold: ")),
             },
         )

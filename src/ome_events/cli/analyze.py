@@ -172,7 +172,7 @@ def _span(finding: Finding) -> str:
 
 
 def _duration(seconds: float) -> str:
-    from ome_events.analyze._format import duration
+    from ome_events.humanize import duration
 
     return duration(seconds)
 

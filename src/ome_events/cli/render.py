@@ -23,11 +23,13 @@ import argparse
 import os
 import signal
 import sys
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta, tzinfo
 from typing import IO, TYPE_CHECKING, Any, NamedTuple, Protocol
 
+from ome_events import humanize
+from ome_events.snapshots.raw import stream_facts
 from ome_events.text import escape_controls, safe_json
 
 if TYPE_CHECKING:
@@ -39,6 +41,7 @@ __all__ = [
     "EventWriter",
     "add_output_options",
     "color_wanted",
+    "facts_text",
     "format_time",
     "guarded",
     "line_parts",
@@ -46,7 +49,6 @@ __all__ = [
     "make_writer",
     "plain_line",
     "sanitize",
-    "stream_facts",
 ]
 
 # -- safe text ------------------------------------------------------------------------------
@@ -177,89 +179,41 @@ def _level_style(rank: int) -> str:
     return _LEVEL_STYLES.get(rank, _SEVERE_STYLE)
 
 
-def _number(value: Any) -> float | None:
-    # Snapshot numbers come as numbers or, up to OME 0.18, as strings; anything else is
-    # not shown (never an error: this is a viewer).
-    if type(value) is int or type(value) is float:
-        return float(value)
-    if type(value) is str:
-        try:
-            return float(value)
-        except ValueError:
-            return None
-    return None
-
-
-def _bitrate(*values: Any) -> str | None:
-    for value in values:
-        bits = _number(value)
-        if bits is not None and bits > 0:
-            if bits >= 1_000_000:
-                return f"{bits / 1_000_000:.3g}Mb/s"
-            return f"{bits / 1000:.3g}kb/s"
-    return None
-
-
-def stream_facts(snapshot: Any) -> str | None:
-    """The key facts of a stream snapshot: ``H264 1920x1080 30fps 2.5Mb/s · AAC 160kb/s``.
+def facts_text(snapshot: Any) -> str | None:
+    """The key facts of a stream snapshot: ``H264 1920x1080 30fps 2.5 Mbps · AAC 160 kbps``.
 
     ``snapshot`` is the decoded ``snapshot`` object of a StreamPrepared or
     AbnormalStreamDetected event; None when it holds no track. The first video and audio
     tracks are shown (``+3 video`` counts the other renditions). Bitrates are the
     configured ones (``bitrateConf``, else ``bitrate``), never ``bitrateLatest``, which OME
-    prints before it has measured anything.
+    prints before it has measured anything (see :func:`ome_events.snapshots.stream_facts`).
 
-    The few keys shown are read from the decoded object, not from the typed snapshot
-    (:mod:`ome_events.snapshots`): typing a multi-rendition stream costs a few hundred
-    microseconds, more than everything else on the line, and a viewer shows every event.
-
-    >>> stream_facts({"tracks": [{"video": {"codec": "H264", "width": 1920, "height": 1080,
+    >>> facts_text({"tracks": [{"video": {"codec": "H264", "width": 1920, "height": 1080,
     ...     "framerate": 30.0, "bitrateConf": "2500000"}}, {"audio": {"codec": "AAC",
     ...     "bitrateConf": 160000}}]})
-    'H264 1920x1080 30fps 2.5Mb/s · AAC 160kb/s'
+    'H264 1920x1080 30fps 2.5 Mbps · AAC 160 kbps'
     """
-    if not isinstance(snapshot, Mapping):
+    facts = stream_facts(snapshot)
+    if facts is None:
         return None
-    tracks = snapshot.get("tracks")
-    if not isinstance(tracks, list):
-        return None
-    videos = [
-        t["video"] for t in tracks if isinstance(t, Mapping) and isinstance(t.get("video"), Mapping)
-    ]
-    audios = [
-        t["audio"] for t in tracks if isinstance(t, Mapping) and isinstance(t.get("audio"), Mapping)
-    ]
     parts: list[str] = []
-    if videos:
-        video = videos[0]
-        words = [_codec(video.get("codec"), "video")]
-        width, height = _number(video.get("width")), _number(video.get("height"))
-        if width and height:
-            words.append(f"{width:.0f}x{height:.0f}")
-        fps = next(
-            (n for n in map(_number, (video.get("framerate"), video.get("framerateConf"))) if n),
-            None,
-        )
-        if fps is not None and fps > 0:
-            words.append(f"{fps:.4g}fps")
-        rate = _bitrate(video.get("bitrateConf"), video.get("bitrate"))
-        if rate:
-            words.append(rate)
-        if len(videos) > 1:
-            words.append(f"(+{len(videos) - 1} video)")
+    if facts.video_tracks:
+        words = [facts.video_codec or "video"]
+        if facts.width and facts.height:
+            words.append(f"{facts.width}x{facts.height}")
+        if facts.frame_rate is not None:
+            words.append(f"{facts.frame_rate:.4g}fps")
+        if facts.video_bitrate:
+            words.append(humanize.bitrate(facts.video_bitrate))
+        if facts.video_tracks > 1:
+            words.append(f"(+{facts.video_tracks - 1} video)")
         parts.append(" ".join(words))
-    if audios:
-        audio = audios[0]
-        words = [_codec(audio.get("codec"), "audio")]
-        rate = _bitrate(audio.get("bitrateConf"), audio.get("bitrate"))
-        if rate:
-            words.append(rate)
+    if facts.audio_tracks:
+        words = [facts.audio_codec or "audio"]
+        if facts.audio_bitrate:
+            words.append(humanize.bitrate(facts.audio_bitrate))
         parts.append(" ".join(words))
     return " · ".join(parts) or None
-
-
-def _codec(value: Any, default: str) -> str:
-    return value if isinstance(value, str) and value else default
 
 
 _STREAM_SNAPSHOT_TYPES = frozenset({"StreamPrepared", "AbnormalStreamDetected"})
@@ -283,7 +237,7 @@ def _pieces(event: Event, zone: tzinfo | None) -> _Pieces:
     cause = event.cause
     facts = None
     if event.type in _STREAM_SNAPSHOT_TYPES:
-        facts = stream_facts(event.raw.get("snapshot"))
+        facts = facts_text(event.raw.get("snapshot"))
     return _Pieces(
         format_time(event.time, zone),
         _LEVEL_LABELS.get(level.value) or sanitize(level.value.upper()),
@@ -312,7 +266,7 @@ def line_parts(event: Event, zone: tzinfo | None) -> list[tuple[str, str]]:
     """The pieces of an event's coloured line, each with its Rich style.
 
     Time, level, category (short name), type, source, summary, then the cause as a badge
-    and, for stream snapshots, :func:`stream_facts`. Every text from the log is sanitised.
+    and, for stream snapshots, :func:`facts_text`. Every text from the log is sanitised.
     """
     p = _pieces(event, zone)
     parts = [

@@ -284,7 +284,7 @@ class _LiveView(_View):
         streams.add_column("since", no_wrap=True)
         streams.add_column("uptime", no_wrap=True, justify="right")
         streams.add_column("prepared", no_wrap=True)
-        from ome_events.analyze._format import duration
+        from ome_events.humanize import duration
 
         for source, sid, first, prepared in active[-30:]:
             streams.add_row(

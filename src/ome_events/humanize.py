@@ -1,9 +1,12 @@
-"""Small text helpers for finding messages (numbers, durations, bitrates, lists)."""
+"""Numbers for people: counts, durations, bitrates, short lists. One unit everywhere:
+bitrates in ``kbps``/``Mbps``, durations in ``ms``/``s``/``min``/``h``/``d``."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import timedelta
+
+__all__ = ["bitrate", "duration", "listing", "plural", "seconds", "top_counts"]
 
 
 def plural(count: int, word: str, words: str | None = None) -> str:
