@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
+from hypothesis import given
+from hypothesis import strategies as st
 from tests.conftest import event_line
 
 from ome_events.files import (
+    CHUNK_SIZE,
     LogFile,
     find_log_files,
     first_event_time,
     is_gzip,
     last_event_time,
+    lines_backwards,
     ordered_log_files,
 )
 
@@ -154,3 +159,30 @@ class TestLastEventTime:
         """No answer for compressed or empty files."""
         assert last_event_time(write_log("a.gz", [event_line()])) is None
         assert last_event_time(write_log("events.log", [])) is None
+
+
+class TestLinesBackwards:
+    """The backward line reader agrees with a forward split, whatever the block boundaries."""
+
+    @given(st.lists(st.binary(max_size=300).map(lambda b: b.replace(b"\n", b"")), max_size=40),
+           st.binary(max_size=200).map(lambda b: b.replace(b"\n", b"")))  # fmt: skip
+    def test_same_lines_as_forward(self, lines: list[bytes], tail: bytes) -> None:
+        """Every complete line, newest first, with its offset; the unfinished tail is left out."""
+        data = b"".join(line + b"\n" for line in lines) + tail
+        expected = []
+        offset = 0
+        for line in lines:
+            expected.append((offset, line))
+            offset += len(line) + 1
+        found = list(lines_backwards(io.BytesIO(data)))
+        assert found == expected[::-1]
+
+    def test_long_lines_across_blocks(self) -> None:
+        """A line longer than several blocks comes out whole."""
+        long = b"x" * (CHUNK_SIZE * 3 + 17)
+        data = b"a\n" + long + b"\nb\n"
+        assert list(lines_backwards(io.BytesIO(data))) == [
+            (len(long) + 3, b"b"),
+            (2, long),
+            (0, b"a"),
+        ]

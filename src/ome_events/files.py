@@ -36,21 +36,27 @@ from ome_events.errors import ParseError
 __all__ = [
     "BASE_NAME",
     "CHUNK_SIZE",
+    "GZIP_MAGIC",
     "LogFile",
     "find_log_files",
     "first_event_time",
     "is_gzip",
     "iter_chunks",
     "last_event_time",
+    "last_line_end",
+    "line_time",
+    "lines_backwards",
     "open_log",
     "ordered_log_files",
+    "uncompressed_size",
 ]
 
 BASE_NAME = "events.log"
 # 64 KiB: larger chunks keep more decoded events alive at once, and the garbage collector
 # then spends longer walking them (measured: 1 MiB chunks read 20% slower).
 CHUNK_SIZE = 64 * 1024
-_GZIP_MAGIC = b"\x1f\x8b"
+#: The first two bytes of every gzip file.
+GZIP_MAGIC = b"\x1f\x8b"
 # How far into a file we look for its first event before giving up on ordering by content.
 _FIRST_EVENT_SCAN_BYTES = 4 << 20
 
@@ -120,7 +126,7 @@ def find_log_files(directory: str | os.PathLike[str], base: str = BASE_NAME) -> 
 def is_gzip(path: str | os.PathLike[str]) -> bool:
     """True when the file starts with the gzip magic bytes (whatever its name)."""
     with open(path, "rb") as stream:
-        return stream.read(2) == _GZIP_MAGIC
+        return stream.read(2) == GZIP_MAGIC
 
 
 def open_log(path: str | os.PathLike[str]) -> BinaryIO:
@@ -171,14 +177,71 @@ def first_event_time(path: str | os.PathLike[str]) -> datetime | None:
             lines = (partial + chunk).split(b"\n")
             partial = lines.pop()
             for line in lines:
-                found = _line_time(line)
+                found = line_time(line)
                 if found is not None:
                     return found
             if seen > _FIRST_EVENT_SCAN_BYTES:
                 return None
     except ParseError:
         return None
-    return _line_time(partial)
+    return line_time(partial)
+
+
+def lines_backwards(
+    stream: BinaryIO, end: int | None = None, *, limit: int | None = None
+) -> Iterator[tuple[int, bytes]]:
+    r"""The complete lines of a plain file, newest first, as (offset of the line, its bytes).
+
+    Reads blocks backwards from ``end`` (the file's size by default). Bytes after the last
+    newline before ``end`` (a line still being written) are not a line and are skipped; the
+    first line of the file comes last. Lines keep a ``\r`` before their newline. With
+    ``limit``, reading stops once that many bytes before ``end`` were looked at. Memory
+    holds one block and the line being assembled, however long the file.
+
+    >>> import io
+    >>> list(lines_backwards(io.BytesIO(b"a\nbb\nccc")))
+    [(2, b'bb'), (0, b'a')]
+    """
+    if end is None:
+        end = stream.seek(0, os.SEEK_END)
+    position = end
+    pending: list[bytes] = []  # the pieces of the line being assembled, newest piece first
+    have_newline = False
+    while position > 0:
+        if limit is not None and end - position > limit:
+            return
+        step = min(CHUNK_SIZE, position)
+        position -= step
+        stream.seek(position)
+        block = stream.read(step)
+        stop = len(block)
+        index = block.rfind(b"\n")
+        if not have_newline:
+            if index < 0:
+                continue  # all of this block is the unfinished line at the end
+            have_newline = True
+            stop = index
+            index = block.rfind(b"\n", 0, stop)
+        while index >= 0:
+            piece = block[index + 1 : stop]
+            if pending:
+                pending.append(piece)
+                piece = b"".join(reversed(pending))
+                pending.clear()
+            yield position + index + 1, piece
+            stop = index
+            index = block.rfind(b"\n", 0, stop)
+        pending.append(block[:stop])
+    if have_newline:
+        yield 0, b"".join(reversed(pending))
+
+
+def last_line_end(path: str | os.PathLike[str]) -> int:
+    """The offset just past the last newline of a plain file (0 if it has none)."""
+    with open(path, "rb") as stream:
+        for offset, line in lines_backwards(stream):
+            return offset + len(line) + 1
+    return 0
 
 
 def last_event_time(path: str | os.PathLike[str]) -> datetime | None:
@@ -190,29 +253,40 @@ def last_event_time(path: str | os.PathLike[str]) -> datetime | None:
     if is_gzip(path):
         return None
     with open(path, "rb") as stream:
-        end = stream.seek(0, os.SEEK_END)
-        position = end
-        partial = b""
-        while position > 0 and end - position < _FIRST_EVENT_SCAN_BYTES:
-            step = min(64 * 1024, position)
-            position -= step
-            stream.seek(position)
-            lines = (stream.read(step) + partial).split(b"\n")
-            partial = lines[0] if position > 0 else b""
-            for line in reversed(lines[1:] if position > 0 else lines):
-                found = _line_time(line)
-                if found is not None:
-                    return found
+        for _, line in lines_backwards(stream, limit=_FIRST_EVENT_SCAN_BYTES):
+            found = line_time(line)
+            if found is not None:
+                return found
     return None
 
 
-def _line_time(line: bytes) -> datetime | None:
+def line_time(line: bytes) -> datetime | None:
+    """The ``time`` of an event line, or None when the line has no valid one.
+
+    As the parser does, a time without an offset is taken as UTC.
+    """
     try:
         obj = orjson.loads(line.removeprefix(b"\xef\xbb\xbf"))
         value = datetime.fromisoformat(obj["time"])
     except (orjson.JSONDecodeError, TypeError, KeyError, ValueError):
         return None
     return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+
+
+def uncompressed_size(path: str | os.PathLike[str]) -> int:
+    """A file's size, uncompressed for gzip (0 if it cannot be read).
+
+    A gzip file ends with its uncompressed size modulo 2**32: good enough for a progress
+    bar (over 4 GiB of events in one file is rare).
+    """
+    try:
+        with open(path, "rb") as stream:
+            if stream.read(2) != GZIP_MAGIC:
+                return int(os.fstat(stream.fileno()).st_size)
+            stream.seek(-4, os.SEEK_END)
+            return int.from_bytes(stream.read(4), "little")
+    except OSError:
+        return 0
 
 
 _FAR_FUTURE = datetime.max.replace(tzinfo=UTC)

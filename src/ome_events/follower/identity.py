@@ -1,0 +1,180 @@
+"""Recognising a file whatever its name: identity, fingerprint, and the directory scan.
+
+A file is recognised by (device, inode) *and* a fingerprint, the SHA-256 of its first line
+(at most 4 KiB of it). Paths are not identities (files are renamed), inodes alone are not
+either (they are reused), and the fingerprint survives compression, so a checkpointed file is
+found again as ``events.log.20250326.gz``. The first line of an OME log starts with a
+millisecond timestamp, which makes it unique in practice.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import os
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import BinaryIO
+
+from ome_events.files import GZIP_MAGIC, LogFile, find_log_files, first_event_time, line_time
+
+__all__ = [
+    "FINGERPRINT_BYTES",
+    "FileState",
+    "Scanner",
+    "fingerprint_of",
+    "first_line_time",
+    "read_head",
+]
+
+FINGERPRINT_BYTES = 4096
+# Descriptions of rotated files are remembered (they do not change) up to this many.
+_CACHE_MAX = 10_000
+
+
+def fingerprint_of(head: bytes) -> str | None:
+    """The fingerprint of a file that starts with ``head``, or None while its first line is
+    incomplete (and shorter than FINGERPRINT_BYTES)."""
+    end = head.find(b"\n", 0, FINGERPRINT_BYTES)
+    if end < 0:
+        if len(head) < FINGERPRINT_BYTES:
+            return None
+        end = FINGERPRINT_BYTES
+    return hashlib.sha256(head[:end]).hexdigest()[:32]
+
+
+def first_line_time(head: bytes) -> datetime | None:
+    """The time of the first line of a file that starts with ``head`` (None if it has none)."""
+    return line_time(head.split(b"\n", 1)[0])
+
+
+def _gunzip_head(stream: BinaryIO) -> bytes:
+    try:
+        with gzip.GzipFile(fileobj=stream, mode="rb") as unzipped:
+            return unzipped.read(FINGERPRINT_BYTES)
+    except (EOFError, OSError):
+        return b""  # gzip still writing it, or damaged
+
+
+def read_head(path: Path) -> bytes:
+    """The first FINGERPRINT_BYTES of a file's (decompressed) content."""
+    with open(path, "rb") as stream:
+        head = stream.read(FINGERPRINT_BYTES)
+        if head.startswith(GZIP_MAGIC):
+            stream.seek(0)
+            return _gunzip_head(stream)
+        return head
+
+
+@dataclass(slots=True)
+class FileState:
+    """A file of the log as a directory scan saw it."""
+
+    path: Path
+    device: int
+    inode: int
+    size: int
+    compressed: bool
+    fingerprint: str | None
+    first_time: datetime | None
+    is_base: bool
+
+    @property
+    def identity(self) -> tuple[int, int]:
+        """(device, inode)."""
+        return self.device, self.inode
+
+
+_LONG_AGO = datetime.min.replace(tzinfo=UTC)
+
+
+def scan_order(state: FileState) -> tuple[bool, datetime, bool, str]:
+    """Oldest first event first; the base file last among equals, and last of all while it
+    has no complete line yet (just created by a rotation)."""
+    first = state.first_time
+    return (
+        first is None and state.is_base,
+        first if first is not None else _LONG_AGO,
+        state.is_base,
+        state.path.name,
+    )
+
+
+class Scanner:
+    """Lists and describes the files of one log, remembering what does not change."""
+
+    def __init__(self, directory: Path, base: str) -> None:
+        self.directory = directory
+        self.base = base
+        self._cache: dict[tuple[int, int, int, int], tuple[bool, str, datetime | None]] = {}
+
+    def scan(self) -> list[FileState]:
+        """The log's files, oldest first by content, each with identity and fingerprint.
+
+        Listing and describing are not one atomic step: if OME rolls in between, a file
+        listed as ``events.log`` is by then another one, and the rotated file it became is
+        missing from the list. A roll always adds a name, so the scan is repeated until the
+        names before and after it are the same.
+        """
+        for _ in range(20):
+            try:
+                found = find_log_files(self.directory, self.base)
+            except FileNotFoundError:
+                return []
+            states = [s for s in map(self.describe, found) if s is not None]
+            try:
+                again = find_log_files(self.directory, self.base)
+            except FileNotFoundError:
+                return []
+            if {f.path for f in again} == {f.path for f in found}:
+                break
+        states.sort(key=scan_order)
+        return states
+
+    def find(self, identity: tuple[int, int]) -> FileState | None:
+        """The file with this (device, inode) in a new scan, under whatever name."""
+        return next((s for s in self.scan() if s.identity == identity), None)
+
+    def describe(self, log_file: LogFile) -> FileState | None:
+        """Identity, size and fingerprint of one file; None when it vanished."""
+        # One open for the identity and the head: a stat and a read by path could see two
+        # different files if OME rolls in between.
+        try:
+            with open(log_file.path, "rb") as stream:
+                info = os.fstat(stream.fileno())
+                # Inodes are reused (a deleted file's inode goes to the next new file), so a
+                # remembered description is only trusted for the same size and mtime too.
+                key = (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns)
+                cached = None if log_file.is_base else self._cache.get(key)
+                fingerprint: str | None
+                if cached is not None:
+                    compressed, fingerprint, first = cached
+                else:
+                    head = stream.read(FINGERPRINT_BYTES)
+                    compressed = head.startswith(GZIP_MAGIC)
+                    if compressed:
+                        stream.seek(0)
+                        head = _gunzip_head(stream)
+                    fingerprint = fingerprint_of(head)
+                    first = first_line_time(head) if fingerprint else None
+                    if first is None and fingerprint:
+                        first = first_event_time(log_file.path)
+                    # The base file can be truncated and rewritten in place, so only rotated
+                    # files are remembered.
+                    if fingerprint is not None and not log_file.is_base:
+                        if len(self._cache) > _CACHE_MAX:
+                            self._cache.clear()
+                        self._cache[key] = (compressed, fingerprint, first)
+        except FileNotFoundError:
+            return None
+        return FileState(
+            log_file.path,
+            info.st_dev,
+            info.st_ino,
+            info.st_size,
+            compressed,
+            fingerprint,
+            first,
+            log_file.is_base,
+        )

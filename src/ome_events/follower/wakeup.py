@@ -1,0 +1,77 @@
+"""Waiting for news: inotify (through watchdog) as a hint, a timed re-check as the truth.
+
+inotify drops events on queue overflow, runs out of watches, and never fires on NFS or some
+container mounts, so the follower always looks again after ``recheck_interval`` even without
+a notification; ``poll=True`` (or a directory where notifications cannot be had) only polls.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from pathlib import Path
+from typing import Any
+
+__all__ = ["Wakeup"]
+
+log = logging.getLogger("ome_events.follower")
+
+
+class Wakeup:
+    """Blocks the follower until something may have changed, or a timeout passes."""
+
+    def __init__(
+        self, directory: Path, *, poll: bool, poll_interval: float, recheck_interval: float
+    ) -> None:
+        self.directory = directory
+        self.poll_mode = poll
+        self.poll_interval = poll_interval
+        self.recheck_interval = recheck_interval
+        self._event = threading.Event()
+        self._observer: Any = None
+
+    def set(self) -> None:
+        """Wake the follower now (close() from another thread does)."""
+        self._event.set()
+
+    def wait(self) -> None:
+        """Sleep until a notification or the interval (poll or re-check) passes."""
+        if self.poll_mode:
+            self._event.wait(self.poll_interval)
+        else:
+            self.start()
+            self._event.wait(
+                self.recheck_interval if self._observer is not None else self.poll_interval
+            )
+        self._event.clear()
+
+    def start(self) -> None:
+        """Start watching the directory for notifications (once it exists)."""
+        if self.poll_mode or self._observer is not None or not self.directory.is_dir():
+            return
+        from watchdog.events import FileSystemEvent, FileSystemEventHandler
+        from watchdog.observers import Observer
+
+        wake = self._event
+
+        class _Wake(FileSystemEventHandler):
+            def on_any_event(self, event: FileSystemEvent) -> None:
+                wake.set()
+
+        observer = Observer()
+        try:
+            observer.schedule(_Wake(), os.fspath(self.directory), recursive=False)
+            observer.daemon = True
+            observer.start()
+        except OSError as error:  # out of inotify watches, unsupported file system
+            log.warning("file notifications unavailable (%s): polling instead", error)
+            self.poll_mode = True
+            return
+        self._observer = observer
+
+    def stop(self) -> None:
+        """Stop watching."""
+        if self._observer is not None:
+            self._observer.stop()
+            self._observer = None
