@@ -21,7 +21,6 @@ import pytest
 from tests.cli_helpers import KST_DIR, OME_EVENTS, UTC_DIR, UTC_EVENTS, UTC_FILES, raw_objects
 from tests.conftest import SAMPLES, event_line
 
-from ome_events.cli.tail import _Seen
 from ome_events.filters import EventFilter
 
 # Generous, only so that a broken test cannot hang forever.
@@ -514,31 +513,6 @@ class TestFollow:
         result = run("tail", str(UTC_DIR), *args)
         assert result.returncode == 2
         assert message in result.stderr
-
-
-class TestSeen:
-    """The overlap between the history and the follower's first events."""
-
-    def test_events_shown_by_the_history_are_dropped_once(self) -> None:
-        """An event the history printed is not printed again; a later twin is."""
-        from ome_events import parse_line
-
-        shown = [parse_line(stamp(n)) for n in range(3)]
-        seen = _Seen()
-        for event in shown:
-            seen.add(event)
-        assert seen.repeats(shown[2])
-        assert not seen.repeats(shown[2])  # once only
-        assert not seen.repeats(parse_line(stamp(3)))
-
-    def test_memory_is_released_past_the_history(self) -> None:
-        """A follower event well after the history's last one ends the comparison."""
-        from ome_events import parse_line
-
-        seen = _Seen()
-        seen.add(parse_line(stamp(0)))
-        assert not seen.repeats(parse_line(stamp(3600)))
-        assert not seen
 
 
 def test_filter_of_cli_and_library_agree() -> None:

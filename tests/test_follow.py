@@ -26,6 +26,35 @@ def summaries(follower: Follower) -> list[str]:
     return [e.summary for e in follower.poll()]
 
 
+class TestFromReaderPosition:
+    """A history reader hands its end to a follower: every event once, nothing between lost."""
+
+    def test_lines_written_in_between_are_followed(self, log: OmeLikeLog) -> None:
+        """What is written after the history was read, even across a rotation, comes once."""
+        from ome_events import read_events
+
+        log.append(3)
+        log.append_half()
+        reader = read_events(log.directory, partial="leave")
+        history = [e.summary for e in reader]
+        assert history == ["n0", "n1", "n2"]  # the half-written line is left to the follower
+        assert reader.position is not None
+        log.append(2)  # finishes n3, writes n4 and n5
+        log.rotate()
+        log.append(1)
+        with follow(log.directory, start=reader.position, poll=True) as follower:
+            assert summaries(follower) == ["n3", "n4", "n5", "n6"]
+
+    def test_partial_read_or_left(self, log: OmeLikeLog) -> None:
+        """A last line without newline is an event of a finished file ('read', the default),
+        and left to a follower with 'leave'."""
+        from ome_events import read_events
+
+        log.base.write_bytes(make_line(0) + make_line(1).rstrip(b"\n"))
+        assert [e.summary for e in read_events(log.directory)] == ["n0", "n1"]
+        assert [e.summary for e in read_events(log.directory, partial="leave")] == ["n0"]
+
+
 class TestStart:
     """Where a follower begins."""
 

@@ -27,7 +27,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 import orjson
 
@@ -48,6 +48,7 @@ __all__ = [
     "lines_backwards",
     "open_log",
     "ordered_log_files",
+    "stream_chunks",
     "uncompressed_size",
 ]
 
@@ -144,23 +145,33 @@ def iter_chunks(
     A damaged or truncated gzip file yields what could be decompressed, then raises
     :class:`ParseError` with the file and the uncompressed offset where it broke.
     """
-    name = os.fspath(path)
-    with open_log(path) as stream:
-        position = 0
-        try:
-            if start:
-                stream.seek(start)
-                position = start
-            while chunk := stream.read(size or CHUNK_SIZE):
-                position += len(chunk)
-                yield chunk
-        except (EOFError, gzip.BadGzipFile, zlib.error) as error:
-            raise ParseError(
-                f"compressed file is damaged or incomplete ({error})",
-                expected="a complete gzip file",
-                file=name,
-                offset=position,
-            ) from None
+    with open(path, "rb") as stream:
+        yield from stream_chunks(stream, os.fspath(path), start=start, size=size)
+
+
+def stream_chunks(
+    stream: BinaryIO, name: str, *, start: int = 0, size: int | None = None
+) -> Iterator[bytes]:
+    """:func:`iter_chunks` on a file already open (at its start), gzip or not."""
+    compressed = stream.read(2) == GZIP_MAGIC
+    stream.seek(0)
+    source: Any = gzip.GzipFile(fileobj=stream, mode="rb") if compressed else stream
+    read = source.read
+    position = 0
+    try:
+        if start:
+            source.seek(start)
+            position = start
+        while chunk := read(size or CHUNK_SIZE):
+            position += len(chunk)
+            yield chunk
+    except (EOFError, gzip.BadGzipFile, zlib.error) as error:
+        raise ParseError(
+            f"compressed file is damaged or incomplete ({error})",
+            expected="a complete gzip file",
+            file=name,
+            offset=position,
+        ) from None
 
 
 def first_event_time(path: str | os.PathLike[str]) -> datetime | None:

@@ -1,6 +1,9 @@
 """Reading a whole event log (a directory of rotated files, or one file) as events, in order.
 
-This is the history reader. Following a live log is :mod:`ome_events.follower`.
+This is the history reader. Following a live log is :mod:`ome_events.follower`; a reader
+hands the follower the :class:`~ome_events.position.Position` where it stopped
+(:attr:`EventReader.position`), so that history and live events meet without a gap or a
+repeat.
 """
 
 from __future__ import annotations
@@ -8,24 +11,35 @@ from __future__ import annotations
 import logging
 import os
 import sys
-from collections.abc import Iterator
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, Literal
 
 from ome_events.errors import ParseError
 from ome_events.files import (
     BASE_NAME,
     CHUNK_SIZE,
+    GZIP_MAGIC,
     LogFile,
-    iter_chunks,
     last_event_time,
     ordered_log_files,
+    stream_chunks,
 )
 from ome_events.model import Event
 from ome_events.parse import ErrorPolicy, LineDecoder
+from ome_events.position import FINGERPRINT_BYTES, Position, fingerprint_of
 
-__all__ = ["EventReader", "read_events", "read_stream"]
+__all__ = ["EventReader", "EventsSource", "iter_events", "read_events", "read_stream"]
+
+#: A log directory or file, several of them, or events already read.
+EventsSource = str | os.PathLike[str] | Iterable[str | os.PathLike[str]] | Iterable[Event]
+
+#: What to do with bytes after a file's last newline: ``"read"`` them as a last line (a
+#: finished file), or ``"leave"`` them (a file still being written, which a follower will
+#: read on from :attr:`EventReader.position`).
+Partial = Literal["read", "leave"]
 
 log = logging.getLogger("ome_events")
 
@@ -66,6 +80,7 @@ class EventReader(Iterator[Event]):
         errors: ErrorPolicy = "raise",
         strict: bool = False,
         name: str | None = None,
+        partial: Partial = "read",
     ) -> None:
         if errors not in ("raise", "skip", "collect"):
             raise ValueError(f"errors must be 'raise', 'skip' or 'collect', not {errors!r}")
@@ -77,8 +92,10 @@ class EventReader(Iterator[Event]):
         self.strict = strict
         self.error_count = 0
         self.errors: list[ParseError] = []
+        self.partial: Partial = partial
         self._stream = stream
         self._name = name
+        self._position: Position | None = None
         # One generator does all the work; ``for`` loops drive it directly (see __iter__),
         # which saves a Python-level __next__ call per event.
         events = self._generate()
@@ -103,54 +120,132 @@ class EventReader(Iterator[Event]):
         elif self.error_count == LOGGED_ERRORS + 1:
             log.warning("more bad lines: only counting them from now on")
 
-    def _selected_files(self) -> list[LogFile]:
+    @property
+    def position(self) -> Position | None:
+        """Where the newest file read ends: just past its last complete line, once it was
+        read to its end (None before, for standard input and for a compressed file).
+
+        ``follow(path, start=reader.position)`` goes on from there without a gap or a
+        repeat (read with ``partial="leave"``, so that a line still being written is left
+        for the follower).
+        """
+        return self._position
+
+    def _may_hold_range(self, index: int) -> bool:
+        """Whether file ``index`` can hold events in [since, until) (decided on its first and
+        last events, with :data:`FILE_SLACK`)."""
         files = self.files
-        chosen = []
-        for index, log_file in enumerate(files):
-            # The events of a file lie between its first and last events; for a compressed
-            # file (no cheap way to its end) the next file's first event bounds the last.
-            if self.since is not None and index + 1 < len(files):
-                try:
-                    last = last_event_time(log_file.path) or files[index + 1].first_time
-                except FileNotFoundError:
-                    continue
-                if last is not None and last + FILE_SLACK < self.since:
-                    continue
-            first = log_file.first_time
-            if self.until is not None and first is not None and first - FILE_SLACK >= self.until:
-                continue
-            chosen.append(log_file)
-        return chosen
+        log_file = files[index]
+        # The events of a file lie between its first and last events; for a compressed
+        # file (no cheap way to its end) the next file's first event bounds the last.
+        if self.since is not None and index + 1 < len(files):
+            try:
+                last = last_event_time(log_file.path) or files[index + 1].first_time
+            except FileNotFoundError:
+                return False
+            if last is not None and last + FILE_SLACK < self.since:
+                return False
+        first = log_file.first_time
+        return not (
+            self.until is not None and first is not None and first - FILE_SLACK >= self.until
+        )
 
     def _generate(self) -> Iterator[Event]:
         if self._stream is not None:
             yield from self._decode(self._name or "<stdin>", _stream_chunks(self._stream))
             return
-        for log_file in self._selected_files():
-            self.read_files.append(log_file)
-            try:
-                yield from self._decode(os.fspath(log_file.path), iter_chunks(log_file.path))
-            except FileNotFoundError:
-                log.warning("%s: deleted before it could be read", log_file.path)
+        for index in range(len(self.files)):
+            if self._may_hold_range(index):
+                yield from self._read_file(self.files[index])
 
-    def _decode(self, name: str, chunks: Iterator[bytes]) -> Iterator[Event]:
+    def _read_file(self, log_file: LogFile) -> Iterator[Event]:
+        self.read_files.append(log_file)
+        name = os.fspath(log_file.path)
+        try:
+            stream = open(log_file.path, "rb")  # noqa: SIM115
+        except FileNotFoundError:
+            log.warning("%s: deleted before it could be read", log_file.path)
+            return
+        with stream:
+            head = stream.read(FINGERPRINT_BYTES)
+            stream.seek(0)
+            decoder = self._decoder(name)
+            yield from self._decode(name, stream_chunks(stream, name), decoder)
+            if head.startswith(GZIP_MAGIC) or log_file is not self.files[-1]:
+                return  # a follower goes on in the newest file, never in a compressed one
+            info = os.fstat(stream.fileno())
+            self._position = Position(
+                name,
+                info.st_dev,
+                info.st_ino,
+                fingerprint_of(head),
+                decoder.offset,
+                decoder.line,
+                log_file.first_time,
+            )
+
+    def _decoder(self, name: str) -> LineDecoder:
         raising = self.policy == "raise"
-        decoder = LineDecoder(
+        return LineDecoder(
             file=name,
             strict=self.strict,
             errors="raise" if raising else "skip",
             on_error=None if raising else self._bad_line,
         )
+
+    def _decode(
+        self, name: str, chunks: Iterator[bytes], decoder: LineDecoder | None = None
+    ) -> Iterator[Event]:
+        decoder = decoder or self._decoder(name)
         try:
             for chunk in chunks:
                 yield from decoder.feed(chunk)
-            yield from decoder.close()
+            if self.partial == "read":
+                yield from decoder.close()
         except ParseError as error:
-            if raising:
+            if self.policy == "raise":
                 self.error_count += 1
                 raise
             # A damaged gzip file: what it held so far was read; report it and go on.
             self._bad_line(error)
+
+    def last(
+        self,
+        count: int | None,
+        offset: int = 0,
+        *,
+        where: Callable[[Event], bool] | None = None,
+    ) -> list[Event]:
+        """The ``count`` newest events (that pass ``where``) before the ``offset`` newest,
+        oldest first; ``count=None`` means all of them.
+
+        Reads the files from the newest backwards and stops as soon as it has enough:
+        ``last(10)`` on a month of rotated files reads only today's. Use it instead of
+        iterating, not after.
+        """
+        if count is None or self._stream is not None:
+            events: Iterable[Event] = self if where is None else filter(where, self)
+            return list(_newest(events, count, offset))
+        wanted = count + offset
+        pieces: list[list[Event]] = []
+        found = 0
+        for index in range(len(self.files) - 1, -1, -1):
+            if found >= wanted:
+                break
+            if not self._may_hold_range(index):
+                if self.since is not None and index + 1 < len(self.files):
+                    break  # this file and all older ones end before since
+                continue
+            events = self._read_file(self.files[index])
+            if self.since is not None or self.until is not None:
+                events = self._in_range(events)
+            if where is not None:
+                events = filter(where, events)
+            matching = deque(events, maxlen=wanted - found)
+            pieces.append(list(matching))
+            found += len(matching)
+        newest_first = [event for piece in reversed(pieces) for event in piece]
+        return newest_first[: max(0, len(newest_first) - offset)]
 
     def _in_range(self, events: Iterator[Event]) -> Iterator[Event]:
         since, until = self.since, self.until
@@ -173,6 +268,12 @@ def _stream_chunks(stream: BinaryIO) -> Iterator[bytes]:
         yield chunk
 
 
+def _newest(events: Iterable[Event], limit: int | None, offset: int) -> Iterator[Event]:
+    from ome_events.filters import newest
+
+    return newest(events, limit, offset)
+
+
 def read_events(
     path: str | os.PathLike[str],
     *,
@@ -181,6 +282,7 @@ def read_events(
     errors: ErrorPolicy = "raise",
     strict: bool = False,
     base: str = BASE_NAME,
+    partial: Partial = "read",
 ) -> EventReader:
     """Read the events of a log directory or of one file, oldest first.
 
@@ -196,6 +298,8 @@ def read_events(
         strict: reject unknown levels, categories, types and causes, and badly typed
             snapshots, as errors.
         base: the base file name, for logs configured with another name.
+        partial: ``"read"`` (default) decodes bytes after a file's last newline as a last
+            line; ``"leave"`` leaves them to a follower (see :attr:`EventReader.position`).
 
     Example::
 
@@ -211,7 +315,30 @@ def read_events(
         sources = [LogFile(target, target.name)]
     else:
         raise FileNotFoundError(f"no such file or directory: {os.fspath(target)!r}")
-    return EventReader(sources, since=since, until=until, errors=errors, strict=strict)
+    return EventReader(
+        sources, since=since, until=until, errors=errors, strict=strict, partial=partial
+    )
+
+
+def iter_events(
+    source: EventsSource,
+    *,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    errors: ErrorPolicy = "raise",
+) -> Iterator[Event]:
+    """The events of a path, of several paths (one after the other), or of an iterable of
+    events (filtered by ``since``/``until`` too)."""
+    if isinstance(source, str | os.PathLike):
+        yield from read_events(source, since=since, until=until, errors=errors)
+        return
+    since, until = _aware(since), _aware(until)
+    for item in source:
+        if isinstance(item, Event):
+            if (since is None or item.time >= since) and (until is None or item.time < until):
+                yield item
+        else:
+            yield from read_events(item, since=since, until=until, errors=errors)
 
 
 def read_stream(

@@ -28,6 +28,7 @@ __all__ = [
     "StreamRow",
     "Subject",
     "SubjectKind",
+    "time_span",
 ]
 
 #: The value of ``"schema"`` in ``analyze --json`` output. The number changes only when a
@@ -238,7 +239,7 @@ class Finding:
         return (self.first, self.kind, self.subject.id)
 
     def __str__(self) -> str:
-        times = _span(self.first, self.last)
+        times = time_span(self.first, self.last)
         return f"{self.severity.value:<7} {self.kind} {self.subject} ({times}): {self.message}"
 
     def _repr_html_(self) -> str:
@@ -278,7 +279,14 @@ class Finding:
         )
 
 
-def _span(first: datetime, last: datetime) -> str:
+def time_span(first: datetime, last: datetime) -> str:
+    """``2025-03-26 10:00:07.112+00:00 - 10:09:46.294``: a span, the date said once.
+
+    >>> from datetime import timezone
+    >>> t = datetime(2025, 3, 26, 10, 0, 7, 112000, tzinfo=timezone.utc)
+    >>> time_span(t, t)
+    '2025-03-26 10:00:07.112+00:00'
+    """
     start = first.isoformat(sep=" ", timespec="milliseconds")
     if last == first:
         return start

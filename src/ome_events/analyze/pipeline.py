@@ -219,9 +219,12 @@ class Analysis:
 
 
 def analyze(
-    events: Iterable[Event], config: AnalyzerConfig | None = None, *, bad_lines: int = 0
+    events: Iterable[Event], config: AnalyzerConfig | None = None, *, bad_lines: int | None = None
 ) -> Report:
     """Run every detector over ``events`` and return the report.
+
+    ``bad_lines`` is the number of unreadable lines met while reading ``events``; by default
+    the reader's own count when ``events`` is one (:class:`~ome_events.reader.EventReader`).
 
     >>> import ome_events
     >>> report = analyze(ome_events.read_events("sample_logs/server-utc"))
@@ -236,4 +239,6 @@ def analyze(
         if new:
             found += new
     found += analysis.finish()
-    return analysis.report(found, bad_lines=bad_lines)
+    if bad_lines is None:
+        bad_lines = getattr(events, "error_count", 0)
+    return analysis.report(found, bad_lines=bad_lines or 0)

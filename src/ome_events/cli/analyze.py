@@ -18,12 +18,15 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
-from typing import IO, TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any
 
+from ome_events.cli.findings import finding_lines, finding_text
+from ome_events.cli.runtime import silence_stdout
+from ome_events.cli.style import SEVERITY_STYLES, color_wanted
 from ome_events.text import escape_controls as safe
 
 if TYPE_CHECKING:
-    from ome_events.analyze import Finding, Report, StreamRow
+    from ome_events.analyze import Report, StreamRow
 
 __all__ = ["register", "run"]
 
@@ -38,7 +41,6 @@ exit status: 0 ok, 1 findings at or above --fail-on, 2 usage error
 """
 
 _SEVERITY_TITLES = {"error": "Errors", "warning": "Warnings", "info": "Notes"}
-_SEVERITY_STYLES = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 
 
 def register(subparsers: Any) -> argparse.ArgumentParser:
@@ -88,7 +90,7 @@ def run(args: argparse.Namespace) -> int:
 
     import ome_events
     from ome_events.analyze import Severity, analyze
-    from ome_events.cli.filters import setup_logging
+    from ome_events.cli.runtime import setup_logging
     from ome_events.timeparse import parse_user_time
 
     setup_logging()  # bad lines are reported on stderr as the other commands do
@@ -111,9 +113,6 @@ def run(args: argparse.Namespace) -> int:
         report = analyze(reader)
     except KeyboardInterrupt:
         return 130
-    from dataclasses import replace
-
-    report = replace(report, bad_lines=reader.error_count)
     context = {
         "path": args.path,
         "since": since.isoformat() if since else None,
@@ -125,34 +124,16 @@ def run(args: argparse.Namespace) -> int:
 
             data = orjson.dumps(report.to_json(**context), option=orjson.OPT_INDENT_2)
             sys.stdout.write(data.decode() + "\n")
-        elif _use_rich(args.color, sys.stdout):
+        elif color_wanted(args.color, sys.stdout):
             _print_rich(report, args.path, force=args.color == "always")
         else:
             sys.stdout.write("\n".join(plain_report(report, args.path)) + "\n")
         sys.stdout.flush()
     except BrokenPipeError:
-        _silence_stdout()
+        silence_stdout()
     if args.fail_on and report.at_least(Severity(args.fail_on)):
         return 1
     return 0
-
-
-def _use_rich(mode: str, stream: IO[str]) -> bool:
-    import os
-
-    if mode == "always":
-        return True
-    if mode == "never" or os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
-        return False
-    return stream.isatty()
-
-
-def _silence_stdout() -> None:
-    import os
-
-    # The reader went away (| head): point stdout at /dev/null so the exit flush is quiet.
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, sys.stdout.fileno())
 
 
 # -- plain text ------------------------------------------------------------------------------
@@ -160,15 +141,6 @@ def _silence_stdout() -> None:
 
 def _time(value: Any) -> str:
     return str(value.isoformat(sep=" ", timespec="milliseconds"))
-
-
-def _span(finding: Finding) -> str:
-    first, last = finding.first, finding.last
-    if last == first:
-        return _time(first)
-    if last.date() == first.date() and last.utcoffset() == first.utcoffset():
-        return f"{_time(first)} - {last.strftime('%H:%M:%S.%f')[:-3]}"
-    return f"{_time(first)} - {_time(last)}"
 
 
 def _duration(seconds: float) -> str:
@@ -210,34 +182,6 @@ def summary_lines(report: Report, path: str) -> list[str]:
         f"findings: {counts['error']} errors, {counts['warning']} warnings, {counts['info']} notes"
     )
     return lines
-
-
-def finding_lines(finding: Finding) -> list[str]:
-    """A finding as a few indented lines."""
-    count = f" x{finding.count}" if finding.count > 1 else ""
-    lines = [
-        f"  {_span(finding)}  {finding.kind}  {safe(finding.subject)}{count}",
-        f"      {safe(finding.message)}",
-    ]
-    if finding.hint:
-        lines.append(f"      hint: {safe(finding.hint)}")
-    if finding.evidence:
-        lines.append(f"      evidence: {evidence_text(finding)}")
-    return lines
-
-
-def evidence_text(finding: Finding, limit: int = 3) -> str:
-    """``events.log.20250326:91, :92, :94 (+2 more)``: where to look, compactly."""
-    parts = []
-    previous = None
-    for item in finding.evidence[:limit]:
-        if item.line is not None and item.file == previous:
-            parts.append(f":{item.line}")
-        else:
-            parts.append(safe(item))
-        previous = item.file
-    more = len(finding.evidence) - limit
-    return ", ".join(parts) + (f" (+{more} more)" if more > 0 else "")
 
 
 def plain_report(report: Report, path: str) -> list[str]:
@@ -306,26 +250,12 @@ def _print_rich(report: Report, path: str, *, force: bool = False) -> None:
         chosen = [f for f in report.findings if f.severity.value == severity]
         if not chosen:
             continue
-        style = _SEVERITY_STYLES[severity]
+        style = SEVERITY_STYLES[severity]
         console.print()
         console.print(Text(f"{_SEVERITY_TITLES[severity]} ({len(chosen)})", style=style))
         for finding in chosen:
-            head = Text("  ")
-            head.append(_span(finding), style="dim")
-            head.append("  ")
-            head.append(finding.kind, style=style)
-            head.append("  ")
-            head.append(safe(finding.subject), style="bold")
-            if finding.count > 1:
-                head.append(f" x{finding.count}")
-            console.print(head)
-            console.print(Text("      " + safe(finding.message)))
-            if finding.hint:
-                hint = Text("      hint: ", style="dim")
-                hint.append(safe(finding.hint))
-                console.print(hint)
-            if finding.evidence:
-                console.print(Text(f"      evidence: {evidence_text(finding)}", style="dim"))
+            for text in finding_text(finding):
+                console.print(text)
     if report.streams:
         table = Table(title="Streams", box=box.SIMPLE_HEAD, title_justify="left")
         for name, justify in (

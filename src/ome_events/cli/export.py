@@ -8,19 +8,17 @@ import io
 import sys
 from typing import Any
 
-from ome_events.cli.filters import (
-    History,
+from ome_events.cli.history import History
+from ome_events.cli.options import (
     UsageError,
     add_filter_options,
     add_path_argument,
     build_filter,
     display_zone,
     resolve_path,
-    setup_logging,
-    warn,
     warn_unknown_names,
 )
-from ome_events.cli.render import guarded
+from ome_events.cli.runtime import guarded, setup_logging, warn
 
 EXAMPLES = """\
 examples:

@@ -12,23 +12,17 @@
 
 Plain lines (no colour) are written without Rich at all; coloured lines get their SGR
 sequences from Rich styles (see :class:`ColorWriter`).
-
-This module also holds :func:`guarded`, which gives every command the same behaviour on
-Ctrl-C, SIGTERM and a closed pipe.
 """
 
 from __future__ import annotations
 
 import argparse
-import os
-import signal
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta, tzinfo
 from typing import IO, TYPE_CHECKING, Any, NamedTuple, Protocol
 
 from ome_events import humanize
+from ome_events.cli.style import color_wanted, level_label, level_style, make_console
 from ome_events.snapshots.raw import stream_facts
 from ome_events.text import escape_controls, safe_json
 
@@ -39,13 +33,9 @@ if TYPE_CHECKING:
 
 __all__ = [
     "EventWriter",
-    "add_output_options",
-    "color_wanted",
     "facts_text",
     "format_time",
-    "guarded",
     "line_parts",
-    "make_console",
     "make_writer",
     "plain_line",
     "sanitize",
@@ -65,70 +55,8 @@ def sanitize(text: str) -> str:
     return escape_controls(text)
 
 
-# -- colour ---------------------------------------------------------------------------------
-
-
-def color_wanted(mode: str, stream: IO[str]) -> bool:
-    """Whether to colour: ``always``, ``never``, or ``auto``.
-
-    ``auto`` colours a terminal, unless ``NO_COLOR`` is set (https://no-color.org) or
-    ``TERM`` is ``dumb``; ``FORCE_COLOR`` colours even a pipe. An explicit ``always`` or
-    ``never`` wins over the environment.
-    """
-    if mode == "always":
-        return True
-    if mode == "never":
-        return False
-    if os.environ.get("NO_COLOR", ""):
-        return False
-    if os.environ.get("FORCE_COLOR", ""):
-        return True
-    if os.environ.get("TERM") == "dumb":
-        return False
-    try:
-        return stream.isatty()
-    except (AttributeError, ValueError):
-        return False
-
-
-def make_console(*, color: bool, stderr: bool = False, file: IO[str] | None = None) -> Console:
-    """A Rich console that never interprets text: no markup, emoji codes or highlighting.
-
-    Colours are the 16 standard ones (they look right on every theme and survive any
-    terminal); ``color=False`` gives none at all.
-    """
-    from rich.console import Console
-
-    class _Console(Console):
-        # Rich's default ends the program with status 1 on a closed pipe; let guarded()
-        # treat it like every other closed pipe (quietly, status 0).
-        def on_broken_pipe(self) -> None:
-            raise BrokenPipeError
-
-    return _Console(
-        file=file,
-        stderr=stderr,
-        force_terminal=color,
-        color_system="standard" if color else None,
-        no_color=not color,
-        markup=False,
-        emoji=False,
-        highlight=False,
-        soft_wrap=True,
-    )
-
-
 # -- event lines ----------------------------------------------------------------------------
 
-_LEVEL_LABELS = {
-    "Trace": "TRACE",
-    "Debug": "DEBUG",
-    "Info": "INFO",
-    "Warning": "WARN",
-    "Error": "ERROR",
-}
-_LEVEL_STYLES = {0: "dim", 1: "blue", 2: "green", 3: "bold yellow", 4: "bold red"}
-_SEVERE_STYLE = "bold white on red"
 _BADGE_STYLES = {3: "black on yellow", 4: "bold white on red"}
 _BADGE_DEFAULT = "black on cyan"
 
@@ -173,10 +101,6 @@ def _local_zone(time: datetime) -> tzinfo:
         _LOCAL_ZONES.clear()
     zone = _LOCAL_ZONES[quarter] = time.astimezone().tzinfo or UTC
     return zone
-
-
-def _level_style(rank: int) -> str:
-    return _LEVEL_STYLES.get(rank, _SEVERE_STYLE)
 
 
 def facts_text(snapshot: Any) -> str | None:
@@ -240,7 +164,7 @@ def _pieces(event: Event, zone: tzinfo | None) -> _Pieces:
         facts = facts_text(event.raw.get("snapshot"))
     return _Pieces(
         format_time(event.time, zone),
-        _LEVEL_LABELS.get(level.value) or sanitize(level.value.upper()),
+        sanitize(level_label(level.value)),
         level.rank,
         sanitize(event.category.short),
         sanitize(event.type.value),
@@ -272,7 +196,7 @@ def line_parts(event: Event, zone: tzinfo | None) -> list[tuple[str, str]]:
     parts = [
         (p.time, TIME_STYLE),
         (" ", ""),
-        (f"{p.label:<5}", _level_style(p.rank)),
+        (f"{p.label:<5}", level_style(p.rank)),
         (" ", ""),
         (f"{p.category:<6}", CATEGORY_STYLE),
         (" ", ""),
@@ -407,30 +331,6 @@ def _indent(text: str) -> str:
     return "\n".join("    " + line for line in text.splitlines())
 
 
-def add_output_options(parser: argparse.ArgumentParser, *, snapshot: bool = True) -> None:
-    """``--json``, ``--snapshot`` (for event lines: ``snapshot=True``) and ``--color``."""
-    group = parser.add_argument_group("output")
-    if snapshot:
-        shape = group.add_mutually_exclusive_group()
-        shape.add_argument(
-            "--json",
-            action="store_true",
-            help="write each event's original JSON object, one per line (a valid events.log)",
-        )
-        shape.add_argument(
-            "--snapshot", action="store_true", help="pretty-print each event's snapshot below it"
-        )
-    else:
-        group.add_argument("--json", action="store_true", help="write JSON instead of tables")
-    group.add_argument(
-        "--color",
-        "--colour",
-        choices=("auto", "always", "never"),
-        default="auto",
-        help="colour the lines (auto: on a terminal, unless NO_COLOR is set)",
-    )
-
-
 def make_writer(args: argparse.Namespace, zone: tzinfo | None) -> EventWriter:
     """The writer the output options ask for, on standard output."""
     if args.json:
@@ -438,70 +338,3 @@ def make_writer(args: argparse.Namespace, zone: tzinfo | None) -> EventWriter:
     if color_wanted(args.color, sys.stdout):
         return ColorWriter(sys.stdout, zone, args.snapshot)
     return PlainWriter(sys.stdout, zone, args.snapshot)
-
-
-# -- interruptions --------------------------------------------------------------------------
-
-
-class Terminated(KeyboardInterrupt):
-    """SIGTERM, raised where the program is (like Ctrl-C's KeyboardInterrupt), so that
-    ``with`` blocks close what they opened: a follower saves its checkpoint."""
-
-
-def _on_sigterm(signum: int, frame: Any) -> None:
-    raise Terminated
-
-
-@contextmanager
-def _sigterm_raises() -> Iterator[None]:
-    try:
-        previous = signal.signal(signal.SIGTERM, _on_sigterm)
-    except ValueError:  # not the main thread: leave signals alone
-        yield
-        return
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)
-
-
-def guarded(body: Callable[[], int], *, interrupted_status: int | None = None) -> int:
-    """Run a command's body with the CLI's behaviour on interruptions; returns the status.
-
-    * Ctrl-C and SIGTERM end the command without a traceback. The status is
-      ``interrupted_status`` when given (0 for ``tail -f``, where stopping is the normal
-      end), else 130 for Ctrl-C and 143 for SIGTERM, as a shell reports a killed command.
-    * A closed pipe (``ome-events tail -n all | head``) ends it quietly with status 0: the
-      reader has what it wanted. Standard output is pointed at /dev/null so that Python's
-      final flush does not complain either.
-    """
-    try:
-        with _sigterm_raises():
-            return body()
-    except BrokenPipeError:
-        _silence_stdout()
-        return 0
-    except Terminated:
-        _quiet_flush()
-        return 143 if interrupted_status is None else interrupted_status
-    except KeyboardInterrupt:
-        _quiet_flush()
-        return 130 if interrupted_status is None else interrupted_status
-
-
-def _quiet_flush() -> None:
-    try:
-        sys.stdout.flush()
-    except BrokenPipeError:
-        _silence_stdout()
-    except (OSError, ValueError):
-        pass
-
-
-def _silence_stdout() -> None:
-    try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        os.close(devnull)
-    except (OSError, ValueError):
-        pass

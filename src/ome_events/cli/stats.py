@@ -10,19 +10,19 @@ from collections.abc import Iterable, Iterator
 from datetime import datetime, timedelta, tzinfo
 from typing import TYPE_CHECKING, Any
 
-from ome_events.cli.filters import (
-    History,
+from ome_events.cli.history import History
+from ome_events.cli.options import (
     UsageError,
     add_filter_options,
+    add_output_options,
     add_path_argument,
     build_filter,
     display_zone,
     resolve_path,
-    setup_logging,
-    warn,
     warn_unknown_names,
 )
-from ome_events.cli.render import add_output_options, guarded
+from ome_events.cli.runtime import guarded, setup_logging, warn
+from ome_events.cli.style import is_terminal
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -255,7 +255,7 @@ def _with_progress(
     if wanted is False or history.is_stdin:
         yield from events
         return
-    if wanted is None and not _stderr_is_terminal():
+    if wanted is None and not is_terminal(sys.stderr):
         yield from events
         return
     files = history.files()
@@ -266,7 +266,7 @@ def _with_progress(
 
     from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
 
-    from ome_events.cli.render import make_console
+    from ome_events.cli.style import color_wanted, make_console
 
     # Where each file starts in the whole history, so an event's origin (file, offset) is a
     # position in it.
@@ -275,7 +275,7 @@ def _with_progress(
     for log_file, size in files:
         starts[os.fspath(log_file.path)] = position
         position += size
-    console = make_console(color=not os.environ.get("NO_COLOR"), stderr=True)
+    console = make_console(color=color_wanted(args.color, sys.stderr), stderr=True)
     columns = (
         TextColumn("reading"),
         BarColumn(),
@@ -290,13 +290,6 @@ def _with_progress(
                 progress.update(task, completed=starts.get(origin.file, 0) + origin.offset)
             yield event
         progress.update(task, completed=total)
-
-
-def _stderr_is_terminal() -> bool:
-    try:
-        return sys.stderr.isatty()
-    except (AttributeError, ValueError):
-        return False
 
 
 def _iso(time: datetime | None, zone: tzinfo | None) -> str | None:
@@ -367,7 +360,8 @@ def _print_tables(
 ) -> None:
     from rich.text import Text
 
-    from ome_events.cli.render import color_wanted, format_time, make_console, sanitize
+    from ome_events.cli.render import format_time, sanitize
+    from ome_events.cli.style import color_wanted, make_console
     from ome_events.model import Category, Level
 
     console = make_console(color=color_wanted(args.color, sys.stdout), file=sys.stdout)
@@ -420,10 +414,10 @@ def _print_tables(
 def _level_text(level: Any) -> Text:
     from rich.text import Text
 
-    from ome_events.cli.render import _LEVEL_LABELS, _level_style, sanitize
+    from ome_events.cli.render import sanitize
+    from ome_events.cli.style import level_label, level_style
 
-    label = _LEVEL_LABELS.get(level.value) or sanitize(level.value.upper())
-    return Text(label, style=_level_style(level.rank))
+    return Text(sanitize(level_label(level.value)), style=level_style(level.rank))
 
 
 #: The widest a name column gets (longer names end in "…").

@@ -4,34 +4,29 @@ from __future__ import annotations
 
 import argparse
 import os
-from collections import deque
-from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-import orjson
-
-from ome_events.cli.filters import (
+from ome_events.cli.history import History
+from ome_events.cli.options import (
     DEFAULT_PATH,
     PATH_ENV,
-    History,
     UsageError,
     add_filter_options,
+    add_output_options,
     add_path_argument,
     build_filter,
     count_or_all,
     display_zone,
     resolve_path,
-    setup_logging,
-    warn,
     warn_unknown_names,
 )
-from ome_events.cli.render import add_output_options, guarded, make_writer
+from ome_events.cli.render import make_writer
+from ome_events.cli.runtime import guarded, setup_logging, warn
 
 if TYPE_CHECKING:
     from ome_events.cli.render import EventWriter
     from ome_events.errors import ParseError
     from ome_events.filters import EventFilter
-    from ome_events.model import Event
 
 #: How many events ``tail`` shows without ``-n`` (and without --since/--until).
 DEFAULT_COUNT = 10
@@ -126,7 +121,7 @@ def run(args: argparse.Namespace) -> int:
 
     def body() -> int:
         try:
-            history = History.open(args, event_filter, empty_ok=args.follow)
+            history = History.open(args, event_filter, follow=args.follow)
         except FileNotFoundError as error:
             warn(str(error))
             return 1
@@ -169,76 +164,21 @@ def _follow(
     def bad_line(error: ParseError) -> None:
         warn(f"skipped bad line: {error}")
 
-    # The follower is opened (and takes the end of the file as its start) before the
-    # history is read, so no event written meanwhile is missed; the few that both see are
-    # dropped on the follower's side (see _Seen).
+    start: Any = "end"
+    if not resuming:
+        # With a checkpoint the follower itself starts where the last run stopped. Without,
+        # the history is shown first, and the follower goes on exactly where it ended
+        # (a line still being written is left to the follower): nothing twice, no gap.
+        for event in history.last(count):
+            writer.write(event)
+        history.finish()
+        start = history.position or "end"
+    writer.flush()
     with follow(
-        history.path, start="end", checkpoint=args.checkpoint, poll=args.poll, on_error=bad_line
+        history.path, start=start, checkpoint=args.checkpoint, poll=args.poll, on_error=bad_line
     ) as events:
-        seen = _Seen()
-        if not resuming:
-            # With a checkpoint the follower itself starts where the last run stopped.
-            for event in history.last(count):
-                writer.write(event)
-                seen.add(event)
-            history.finish()
-        writer.flush()
         for event in events:
-            if seen and seen.repeats(event):
-                continue
             if event_filter(event):
                 writer.write(event)
                 writer.flush()
     return 0
-
-
-class _Seen:
-    """The last events the history showed, to drop them if the follower yields them again.
-
-    The follower starts at the end of the file as it was when it was opened, and the
-    history is read after that, to the end as it is then: events written in between are in
-    both. They are recognised by their original JSON object. Each is dropped once; the
-    memory is let go when the follower has moved a minute past the history.
-    """
-
-    #: How many of the history's newest events are remembered.
-    KEEP = 10_000
-
-    def __init__(self) -> None:
-        self._keys: dict[bytes, int] = {}
-        self._order: deque[bytes] = deque()
-        self._last: datetime | None = None
-
-    def __bool__(self) -> bool:
-        return bool(self._keys)
-
-    def add(self, event: Event) -> None:
-        key = orjson.dumps(event.raw)
-        self._keys[key] = self._keys.get(key, 0) + 1
-        self._order.append(key)
-        if len(self._order) > self.KEEP:
-            self._forget(self._order.popleft())
-        if self._last is None or event.time > self._last:
-            self._last = event.time
-
-    def repeats(self, event: Event) -> bool:
-        """True (once per remembered event) when the history already showed this event."""
-        if self._last is not None and event.time > self._last + _SLACK:
-            self._keys.clear()
-            self._order.clear()
-            return False
-        key = orjson.dumps(event.raw)
-        if key not in self._keys:
-            return False
-        self._forget(key)
-        return True
-
-    def _forget(self, key: bytes) -> None:
-        left = self._keys.get(key, 0) - 1
-        if left > 0:
-            self._keys[key] = left
-        else:
-            self._keys.pop(key, None)
-
-
-_SLACK = timedelta(seconds=60)

@@ -22,6 +22,8 @@ import argparse
 import sys
 from typing import TYPE_CHECKING, Any
 
+from ome_events.cli.findings import one_line
+from ome_events.cli.style import SEVERITY_STYLES
 from ome_events.text import escape_controls as safe
 
 if TYPE_CHECKING:
@@ -36,8 +38,6 @@ IDLE_FLUSH = 0.5
 REFRESH = 0.5
 #: Findings kept on screen (and in memory): the newest.
 KEEP_FINDINGS = 200
-
-_STYLES = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 
 
 def register(subparsers: Any) -> argparse.ArgumentParser:
@@ -75,21 +75,20 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
 
 def run(args: argparse.Namespace) -> int:
     """Follow and analyze until interrupted; return the exit status."""
-    import os
+    from ome_events.cli.runtime import guarded, setup_logging
+
+    setup_logging()
+    return guarded(lambda: _watch(args), interrupted_status=0)
+
+
+def _watch(args: argparse.Namespace) -> int:
     import queue
-    import signal
     import threading
 
     import ome_events
     from ome_events.analyze import Analysis
-    from ome_events.cli.filters import setup_logging
+    from ome_events.cli.style import is_terminal
 
-    setup_logging()
-
-    def terminate(signum: int, frame: Any) -> None:
-        raise KeyboardInterrupt
-
-    previous = signal.signal(signal.SIGTERM, terminate)
     follower = None
     failure: list[BaseException] = []
     status = 0
@@ -110,19 +109,16 @@ def run(args: argparse.Namespace) -> int:
                 events.put(None)
 
         threading.Thread(target=pump, name="ome-events-follow", daemon=True).start()
-        fancy = not args.plain and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+        fancy = not args.plain and is_terminal(sys.stdout)
         view: _View = _LiveView(args.path) if fancy else _PlainView(args.path)
         with view:
             status = _loop(events, Analysis(), view)
     except (FileNotFoundError, NotADirectoryError, PermissionError, ValueError) as error:
         print(f"ome-events watch: {error}", file=sys.stderr)
         status = 2
-    except (KeyboardInterrupt, BrokenPipeError):
-        status = 0
     finally:
         if follower is not None:
             follower.close()
-        signal.signal(signal.SIGTERM, previous)
     if failure:
         print(f"ome-events watch: the follower stopped: {failure[0]}", file=sys.stderr)
         return 1
@@ -205,14 +201,7 @@ class _PlainView(_View):
     def found(self, findings: list[Finding], *, final: bool) -> None:
         for finding in findings:
             self._announced.discard(_key(finding))
-            span = _time(finding.first)
-            if finding.last != finding.first:
-                span += f" - {_time(finding.last)}"
-            count = f" x{finding.count}" if finding.count > 1 else ""
-            self._write(
-                f"{span}  {finding.severity.value:<7}  {finding.kind}  {safe(finding.subject)}"
-                f"{count}: {safe(finding.message)}"
-            )
+            self._write(one_line(finding))
 
     def refresh(self, analysis: Analysis) -> None:
         live = {
@@ -302,7 +291,7 @@ class _LiveView(_View):
             severity = finding.severity.value
             head = Text("  ")
             head.append("open " if is_open else "     ", style="bold")
-            head.append(f"{severity:<8}", style=_STYLES[severity])
+            head.append(f"{severity:<8}", style=SEVERITY_STYLES[severity])
             head.append(f"{finding.kind}  ")
             head.append(safe(finding.subject), style="bold")
             head.append(f"  {_short(finding.first)}", style="dim")

@@ -3,9 +3,8 @@ watches files.
 
 Split by concern, as Vector's file source is:
 
-* :mod:`.checkpoint`: the position a follower saves and resumes from;
-* :mod:`.identity`: recognising a file whatever its name (device, inode and fingerprint), and
-  the directory scan;
+* :mod:`.checkpoint`: saving the :class:`~ome_events.position.Position` a follower resumes from;
+* :mod:`.identity`: the directory scan, each file with its identity and fingerprint;
 * :mod:`.openfile`: the file being read, its handle and decoder;
 * :mod:`.decide`: the rules, as pure functions: from what was known of the file and what is
   on disk now to appended / truncated / copy-truncated / rotated / unchanged;
@@ -22,13 +21,9 @@ from collections.abc import Callable
 from typing import Any, Literal
 
 from ome_events.errors import ParseError
-from ome_events.follower.checkpoint import (
-    CHECKPOINT_VERSION,
-    Position,
-    read_checkpoint,
-    write_checkpoint,
-)
+from ome_events.follower.checkpoint import read_checkpoint, write_checkpoint
 from ome_events.follower.core import Follower, FollowerStats
+from ome_events.position import CHECKPOINT_VERSION, Position
 
 __all__ = [
     "CHECKPOINT_VERSION",
@@ -44,7 +39,7 @@ __all__ = [
 def follow(
     path: str | os.PathLike[str],
     *,
-    start: Literal["end", "start"] = "end",
+    start: Literal["end", "start"] | Position = "end",
     checkpoint: str | os.PathLike[str] | None = None,
     poll: bool = False,
     on_error: Callable[[ParseError], object] | None = None,
@@ -55,8 +50,10 @@ def follow(
     Args:
         path: the log directory, or the base file (``/var/log/ome/events.log``).
         start: ``"end"`` begins after the last complete line present at start-up,
-            ``"start"`` at the beginning of the file being written. A base file that appears
-            later, and every file after a rotation, is read from byte 0.
+            ``"start"`` at the beginning of the file being written, a
+            :class:`~ome_events.position.Position` there (where a history reader stopped:
+            :attr:`EventReader.position <ome_events.reader.EventReader.position>`). A base
+            file that appears later, and every file after a rotation, is read from byte 0.
         checkpoint: a file that records where the follower stands; when it exists, the
             follower resumes there (``start`` is then ignored).
         poll: only poll (no inotify); for NFS and container mounts.

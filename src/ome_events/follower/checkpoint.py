@@ -12,67 +12,13 @@ from __future__ import annotations
 import logging
 import os
 import tempfile
-from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 
-import orjson
+from ome_events.position import CHECKPOINT_VERSION, Position
 
 __all__ = ["CHECKPOINT_VERSION", "Position", "read_checkpoint", "write_checkpoint"]
 
 log = logging.getLogger("ome_events.follower")
-
-CHECKPOINT_VERSION = 1
-
-
-@dataclass(frozen=True, slots=True)
-class Position:
-    """Where a follower stands: a file (identity and last known path) and the byte offset of
-    the next unread line. This is what a checkpoint holds."""
-
-    path: str
-    device: int
-    inode: int
-    fingerprint: str | None
-    offset: int
-    line: int
-    first_time: datetime | None = None
-
-    def to_json(self) -> bytes:
-        """The checkpoint file's content (see docs/following.md for the format)."""
-        return orjson.dumps(
-            {
-                "version": CHECKPOINT_VERSION,
-                "path": self.path,
-                "device": self.device,
-                "inode": self.inode,
-                "fingerprint": self.fingerprint,
-                "offset": self.offset,
-                "line": self.line,
-                "first_time": self.first_time.isoformat() if self.first_time else None,
-            },
-            option=orjson.OPT_INDENT_2,
-        )
-
-    @classmethod
-    def from_json(cls, data: bytes) -> Position:
-        """Read a checkpoint; ValueError if it is not one."""
-        try:
-            obj = orjson.loads(data)
-            if obj.get("version") != CHECKPOINT_VERSION:
-                raise ValueError(f"unsupported checkpoint version {obj.get('version')!r}")
-            first = obj.get("first_time")
-            return cls(
-                path=str(obj["path"]),
-                device=int(obj["device"]),
-                inode=int(obj["inode"]),
-                fingerprint=obj["fingerprint"],
-                offset=int(obj["offset"]),
-                line=int(obj["line"]),
-                first_time=datetime.fromisoformat(first) if first else None,
-            )
-        except (orjson.JSONDecodeError, KeyError, TypeError, AttributeError) as error:
-            raise ValueError(f"not a checkpoint: {error}") from None
 
 
 def write_checkpoint(path: str | os.PathLike[str], position: Position) -> None:

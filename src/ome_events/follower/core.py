@@ -25,7 +25,7 @@ from typing import Any, Literal
 
 from ome_events.errors import ParseError
 from ome_events.files import BASE_NAME, last_line_end
-from ome_events.follower.checkpoint import Position, read_checkpoint, write_checkpoint
+from ome_events.follower.checkpoint import read_checkpoint, write_checkpoint
 from ome_events.follower.decide import (
     Change,
     Observed,
@@ -40,6 +40,7 @@ from ome_events.follower.openfile import OpenFile
 from ome_events.follower.wakeup import Wakeup
 from ome_events.model import Event
 from ome_events.parse import DEFAULT_MAX_LINE_BYTES
+from ome_events.position import Position
 
 __all__ = ["Follower", "FollowerStats"]
 
@@ -87,7 +88,7 @@ class Follower(Iterator[Event]):
         self,
         path: str | os.PathLike[str],
         *,
-        start: Literal["end", "start"] = "end",
+        start: Literal["end", "start"] | Position = "end",
         checkpoint: str | os.PathLike[str] | None = None,
         poll: bool = False,
         on_error: Callable[[ParseError], object] | None = None,
@@ -99,8 +100,8 @@ class Follower(Iterator[Event]):
         base: str | None = None,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        if start not in ("end", "start"):
-            raise ValueError(f"start must be 'end' or 'start', not {start!r}")
+        if not isinstance(start, Position) and start not in ("end", "start"):
+            raise ValueError(f"start must be 'end', 'start' or a Position, not {start!r}")
         target = Path(path)
         if target.is_dir() or (
             not target.exists() and base is None and BASE_NAME not in target.name
@@ -417,6 +418,8 @@ class Follower(Iterator[Event]):
         self._started = True
         self._wakeup.start()
         position = read_checkpoint(self.checkpoint_path) if self.checkpoint_path else None
+        if position is None and isinstance(self.start, Position):
+            position = self.start
         files = self._scanner.scan()
         if position is not None:
             self._resume(position, files)

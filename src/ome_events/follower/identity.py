@@ -1,16 +1,9 @@
-"""Recognising a file whatever its name: identity, fingerprint, and the directory scan.
-
-A file is recognised by (device, inode) *and* a fingerprint, the SHA-256 of its first line
-(at most 4 KiB of it). Paths are not identities (files are renamed), inodes alone are not
-either (they are reused), and the fingerprint survives compression, so a checkpointed file is
-found again as ``events.log.20250326.gz``. The first line of an OME log starts with a
-millisecond timestamp, which makes it unique in practice.
-"""
+"""The directory scan: every file of the log with its identity and fingerprint (see
+:mod:`ome_events.position` for why both), described once and remembered."""
 
 from __future__ import annotations
 
 import gzip
-import hashlib
 import os
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -18,30 +11,12 @@ from pathlib import Path
 from typing import BinaryIO
 
 from ome_events.files import GZIP_MAGIC, LogFile, find_log_files, first_event_time, line_time
+from ome_events.position import FINGERPRINT_BYTES, fingerprint_of
 
-__all__ = [
-    "FINGERPRINT_BYTES",
-    "FileState",
-    "Scanner",
-    "fingerprint_of",
-    "first_line_time",
-    "read_head",
-]
+__all__ = ["FileState", "Scanner", "first_line_time", "read_head", "scan_order"]
 
-FINGERPRINT_BYTES = 4096
 # Descriptions of rotated files are remembered (they do not change) up to this many.
 _CACHE_MAX = 10_000
-
-
-def fingerprint_of(head: bytes) -> str | None:
-    """The fingerprint of a file that starts with ``head``, or None while its first line is
-    incomplete (and shorter than FINGERPRINT_BYTES)."""
-    end = head.find(b"\n", 0, FINGERPRINT_BYTES)
-    if end < 0:
-        if len(head) < FINGERPRINT_BYTES:
-            return None
-        end = FINGERPRINT_BYTES
-    return hashlib.sha256(head[:end]).hexdigest()[:32]
 
 
 def first_line_time(head: bytes) -> datetime | None:

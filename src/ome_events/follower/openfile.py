@@ -7,17 +7,11 @@ import os
 from typing import Any, BinaryIO
 
 from ome_events.errors import ParseError
-from ome_events.follower.checkpoint import Position
 from ome_events.follower.decide import Reading
-from ome_events.follower.identity import (
-    FINGERPRINT_BYTES,
-    FileState,
-    fingerprint_of,
-    first_line_time,
-    read_head,
-)
+from ome_events.follower.identity import FileState, first_line_time, read_head
 from ome_events.model import Event
 from ome_events.parse import LineDecoder
+from ome_events.position import FINGERPRINT_BYTES, Position, fingerprint_of
 
 __all__ = ["OpenFile"]
 

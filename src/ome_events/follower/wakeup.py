@@ -17,6 +17,12 @@ __all__ = ["Wakeup"]
 
 log = logging.getLogger("ome_events.follower")
 
+# watchdog logs an error when its inotify thread is asked for events while being stopped (a
+# race in watchdog itself, harmless: the follower is closing). Without a handler of its own
+# it would reach Python's last-resort handler and stderr; an application that configures
+# logging still sees it.
+logging.getLogger("watchdog.observers.inotify").addHandler(logging.NullHandler())
+
 
 class Wakeup:
     """Blocks the follower until something may have changed, or a timeout passes."""

@@ -1,18 +1,6 @@
-"""The options every reading command shares: PATH, the filters, paging, and reading the history.
-
-A command calls :func:`add_path_argument` and :func:`add_filter_options` in its ``register``,
-then :func:`build_filter` and :class:`History` in its ``run``::
-
-    def register(subparsers):
-        parser = subparsers.add_parser("mine")
-        add_path_argument(parser)
-        add_filter_options(parser)
-        return parser
-
-    def run(args):
-        history = History.open(args, build_filter(args))
-        for event in history:
-            ...
+"""The options the commands share, defined once: PATH, the filters, paging, time zone and
+output. A command calls the ``add_*`` functions in its ``register``, then :func:`build_filter`
+and :func:`resolve_path` in its ``run``.
 
 This module is imported when ``--help`` builds the parser, so it imports nothing heavy at
 module level: the library and the time parser are imported by the functions that use them.
@@ -21,32 +9,27 @@ module level: the library and the time parser are imported by the functions that
 from __future__ import annotations
 
 import argparse
-import logging
 import os
 import re
-import sys
-from collections import deque
-from collections.abc import Iterator
 from datetime import UTC, datetime, tzinfo
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from ome_events.files import LogFile
     from ome_events.filters import EventFilter
-    from ome_events.model import Event, Level
-    from ome_events.reader import EventReader
+    from ome_events.model import Level
 
 __all__ = [
     "DEFAULT_PATH",
     "PATH_ENV",
-    "History",
     "UsageError",
     "add_filter_options",
+    "add_output_options",
     "add_path_argument",
     "build_filter",
+    "count_or_all",
     "display_zone",
     "resolve_path",
-    "setup_logging",
+    "warn_unknown_names",
 ]
 
 #: Where OME writes its logs in its packages and container images.
@@ -271,6 +254,7 @@ def warn_unknown_names(args: argparse.Namespace) -> None:
 
     Not an error: the filter still applies it literally, for types newer than this version.
     """
+    from ome_events.cli.runtime import warn
     from ome_events.model import Category, Cause, EventType
 
     checks: list[tuple[str, list[str] | None, Any]] = [
@@ -298,162 +282,25 @@ def _fold(text: str) -> str:
     return text.strip().lower().replace("-", "").replace("_", "")
 
 
-def warn(message: str) -> None:
-    """A warning for the user, on stderr, prefixed with the program name.
-
-    Messages can quote the log (file names, excerpts): control characters are escaped.
-    """
-    from ome_events.text import escape_controls
-
-    print(f"ome-events: {escape_controls(message)}", file=sys.stderr)
-
-
-class _Handler(logging.Handler):
-    def emit(self, record: logging.LogRecord) -> None:
-        try:
-            warn(self.format(record))
-        except Exception:  # a closed stderr must not end the command
-            self.handleError(record)
-
-
-def setup_logging() -> None:
-    """Send the library's warnings (bad lines, deleted files) to stderr, once."""
-    logger = logging.getLogger("ome_events")
-    if not any(isinstance(h, _Handler) for h in logger.handlers):
-        logger.addHandler(_Handler())
-        logger.setLevel(logging.WARNING)
-        logger.propagate = False
-
-
-class History:
-    """The events of a log (directory, file or standard input) that pass a filter.
-
-    Iterate it for every matching event, oldest first, or call :meth:`last` for the newest
-    few, which reads the log's files from the newest backwards and stops as soon as it has
-    enough: ``tail -n 10`` on a month of rotated files reads only today's. Bad lines are
-    skipped, logged (see :func:`setup_logging`) and counted in :attr:`bad_lines`.
-    """
-
-    def __init__(self, path: str, event_filter: EventFilter) -> None:
-        self.path = path
-        self.filter = event_filter
-        self.bad_lines = 0
-        self._readers: list[EventReader] = []
-
-    @classmethod
-    def open(
-        cls, args: argparse.Namespace, event_filter: EventFilter, *, empty_ok: bool = False
-    ) -> History:
-        """The history of the command's PATH.
-
-        Raises FileNotFoundError when PATH is missing, or is a directory without any
-        ``events.log`` file (unless ``empty_ok``: a follower waits for one to appear).
-        """
-        from ome_events.files import find_log_files
-
-        path = resolve_path(args)
-        if path != "-" and not os.path.exists(path):
-            raise FileNotFoundError(f"no such file or directory: {path}")
-        if not empty_ok and os.path.isdir(path) and not find_log_files(path):
-            raise FileNotFoundError(f"no events.log (or rotated events.log.*) in {path}")
-        return cls(path, event_filter)
-
-    @property
-    def is_stdin(self) -> bool:
-        """True when the events come from standard input."""
-        return self.path == "-"
-
-    def __iter__(self) -> Iterator[Event]:
-        return self.filter.apply(self._reader())
-
-    def _reader(self, files: list[LogFile] | None = None) -> EventReader:
-        from ome_events.reader import EventReader, read_events, read_stream
-
-        since, until = self.filter.since, self.filter.until
-        reader: EventReader
-        if files is not None:
-            reader = EventReader(files, since=since, until=until, errors="skip")
-        elif self.is_stdin:
-            reader = read_stream(sys.stdin.buffer, since=since, until=until, errors="skip")
-        else:
-            reader = read_events(self.path, since=since, until=until, errors="skip")
-        self._readers.append(reader)
-        return reader
-
-    def files(self) -> list[tuple[LogFile, int]]:
-        """The files of the history, oldest first, each with its size in bytes (uncompressed:
-        estimated for .gz); empty for standard input."""
-        from pathlib import Path
-
-        from ome_events.files import LogFile, ordered_log_files
-
-        if self.is_stdin:
-            return []
-        if os.path.isdir(self.path):
-            files = ordered_log_files(self.path)
-        else:
-            files = [LogFile(Path(self.path), os.path.basename(self.path))]
-        return [(log_file, uncompressed_size(log_file.path)) for log_file in files]
-
-    def last(self, count: int | None, offset: int = 0) -> Iterator[Event]:
-        """The ``count`` newest matching events before the ``offset`` newest, oldest first.
-
-        ``count=None`` means all of them.
-        """
-        from ome_events.filters import newest
-
-        if count is None or self.is_stdin or not os.path.isdir(self.path):
-            return newest(iter(self), count, offset)
-        events = self._last_from_files(count + offset)
-        return iter(events[: max(0, len(events) - offset)])
-
-    def _last_from_files(self, wanted: int) -> list[Event]:
-        from ome_events.files import last_event_time, ordered_log_files
-        from ome_events.reader import FILE_SLACK
-
-        if wanted == 0:
-            return []
-        files = ordered_log_files(self.path)
-        since = self.filter.since
-        pieces: list[list[Event]] = []
-        found = 0
-        for index in range(len(files) - 1, -1, -1):
-            log_file = files[index]
-            if since is not None and index + 1 < len(files):
-                # This file and all older ones end before --since: nothing more to find.
-                try:
-                    last = last_event_time(log_file.path) or files[index + 1].first_time
-                except FileNotFoundError:
-                    continue
-                if last is not None and last + FILE_SLACK < since:
-                    break
-            matching = deque(self.filter.apply(self._reader([log_file])), maxlen=wanted - found)
-            pieces.append(list(matching))
-            found += len(matching)
-            if found >= wanted:
-                break
-        # At most ``wanted`` events; the caller drops the offset (the newest of them).
-        return [event for piece in reversed(pieces) for event in piece]
-
-    def finish(self) -> None:
-        """Count the bad lines met and say how many on stderr."""
-        self.bad_lines = sum(reader.error_count for reader in self._readers)
-        if self.bad_lines:
-            plural = "s" if self.bad_lines != 1 else ""
-            warn(f"{self.bad_lines} bad line{plural} skipped")
-
-
-def uncompressed_size(path: str | os.PathLike[str]) -> int:
-    """A file's size, uncompressed for gzip (0 if it cannot be read).
-
-    A gzip file ends with its uncompressed size modulo 2**32: good enough for a progress
-    bar (over 4 GiB of events in one file is rare).
-    """
-    try:
-        with open(path, "rb") as stream:
-            if stream.read(2) != b"\x1f\x8b":
-                return int(os.fstat(stream.fileno()).st_size)
-            stream.seek(-4, os.SEEK_END)
-            return int.from_bytes(stream.read(4), "little")
-    except OSError:
-        return 0
+def add_output_options(parser: argparse.ArgumentParser, *, snapshot: bool = True) -> None:
+    """``--json``, ``--snapshot`` (for event lines: ``snapshot=True``) and ``--color``."""
+    group = parser.add_argument_group("output")
+    if snapshot:
+        shape = group.add_mutually_exclusive_group()
+        shape.add_argument(
+            "--json",
+            action="store_true",
+            help="write each event's original JSON object, one per line (a valid events.log)",
+        )
+        shape.add_argument(
+            "--snapshot", action="store_true", help="pretty-print each event's snapshot below it"
+        )
+    else:
+        group.add_argument("--json", action="store_true", help="write JSON instead of tables")
+    group.add_argument(
+        "--color",
+        "--colour",
+        choices=("auto", "always", "never"),
+        default="auto",
+        help="colour the lines (auto: on a terminal, unless NO_COLOR is set)",
+    )

@@ -1,0 +1,83 @@
+"""Findings on a terminal, the same way in ``analyze`` and ``watch``: plain lines for pipes,
+Rich ``Text`` for terminals. Text from the log is escaped; nothing is read as markup."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ome_events.analyze.findings import time_span
+from ome_events.cli.style import SEVERITY_STYLES
+from ome_events.text import escape_controls as safe
+
+if TYPE_CHECKING:
+    from rich.text import Text
+
+    from ome_events.analyze import Finding
+
+__all__ = ["evidence_text", "finding_head", "finding_lines", "finding_text", "one_line"]
+
+
+def evidence_text(finding: Finding, limit: int = 3) -> str:
+    """``events.log.20250326:91, :92, :94 (+2 more)``: where to look, compactly."""
+    parts = []
+    previous = None
+    for item in finding.evidence[:limit]:
+        if item.line is not None and item.file == previous:
+            parts.append(f":{item.line}")
+        else:
+            parts.append(safe(item))
+        previous = item.file
+    more = len(finding.evidence) - limit
+    return ", ".join(parts) + (f" (+{more} more)" if more > 0 else "")
+
+
+def _count(finding: Finding) -> str:
+    return f" x{finding.count}" if finding.count > 1 else ""
+
+
+def finding_head(finding: Finding) -> str:
+    """``<time span>  <kind>  <subject> xN``: the first line of a finding."""
+    return (
+        f"{time_span(finding.first, finding.last)}  {finding.kind}  {safe(finding.subject)}"
+        f"{_count(finding)}"
+    )
+
+
+def finding_lines(finding: Finding) -> list[str]:
+    """A finding as a few indented plain lines: head, message, hint, evidence."""
+    lines = [f"  {finding_head(finding)}", f"      {safe(finding.message)}"]
+    if finding.hint:
+        lines.append(f"      hint: {safe(finding.hint)}")
+    if finding.evidence:
+        lines.append(f"      evidence: {evidence_text(finding)}")
+    return lines
+
+
+def one_line(finding: Finding) -> str:
+    """A finding on one line (for ``watch`` on a pipe, and logs)."""
+    return (
+        f"{time_span(finding.first, finding.last)}  {finding.severity.value:<7}  {finding.kind}"
+        f"  {safe(finding.subject)}{_count(finding)}: {safe(finding.message)}"
+    )
+
+
+def finding_text(finding: Finding) -> list[Text]:
+    """:func:`finding_lines` as styled Rich text (severity colour, dim times and hints)."""
+    from rich.text import Text
+
+    style = SEVERITY_STYLES[finding.severity.value]
+    head = Text("  ")
+    head.append(time_span(finding.first, finding.last), style="dim")
+    head.append("  ")
+    head.append(finding.kind, style=style)
+    head.append("  ")
+    head.append(safe(finding.subject), style="bold")
+    head.append(_count(finding))
+    out = [head, Text("      " + safe(finding.message))]
+    if finding.hint:
+        hint = Text("      hint: ", style="dim")
+        hint.append(safe(finding.hint))
+        out.append(hint)
+    if finding.evidence:
+        out.append(Text(f"      evidence: {evidence_text(finding)}", style="dim"))
+    return out

@@ -1,0 +1,116 @@
+"""The history a command reads: the events of its PATH (a directory, a file or standard
+input) that pass its filter, newest first when only the last few are wanted."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from ome_events.cli.options import resolve_path
+from ome_events.cli.runtime import warn
+
+if TYPE_CHECKING:
+    from ome_events.files import LogFile
+    from ome_events.filters import EventFilter
+    from ome_events.model import Event
+    from ome_events.position import Position
+    from ome_events.reader import EventReader
+
+__all__ = ["History"]
+
+
+class History:
+    """The events of a log (directory, file or standard input) that pass a filter.
+
+    Iterate it for every matching event, oldest first, or call :meth:`last` for the newest
+    few (read from the newest file backwards: ``tail -n 10`` on a month of rotated files
+    reads only today's). Bad lines are skipped, logged (see
+    :func:`~ome_events.cli.runtime.setup_logging`) and counted by :meth:`finish`.
+    """
+
+    def __init__(self, path: str, event_filter: EventFilter, *, follow: bool = False) -> None:
+        self.path = path
+        self.filter = event_filter
+        self.bad_lines = 0
+        self._follow = follow
+        self._reader: EventReader | None = None
+
+    @classmethod
+    def open(
+        cls, args: argparse.Namespace, event_filter: EventFilter, *, follow: bool = False
+    ) -> History:
+        """The history of the command's PATH; ``follow``: a follower goes on where it ends
+        (:attr:`position`), so a line still being written is left to it.
+
+        Raises FileNotFoundError when PATH is missing, or is a directory without any
+        ``events.log`` file (unless ``follow``: a follower waits for one to appear).
+        """
+        from ome_events.files import find_log_files
+
+        path = resolve_path(args)
+        if path != "-" and not os.path.exists(path):
+            raise FileNotFoundError(f"no such file or directory: {path}")
+        if not follow and os.path.isdir(path) and not find_log_files(path):
+            raise FileNotFoundError(f"no events.log (or rotated events.log.*) in {path}")
+        return cls(path, event_filter, follow=follow)
+
+    @property
+    def is_stdin(self) -> bool:
+        """True when the events come from standard input."""
+        return self.path == "-"
+
+    @property
+    def reader(self) -> EventReader:
+        """The library's reader of the history (made on first use)."""
+        if self._reader is None:
+            from ome_events.reader import Partial, read_events, read_stream
+
+            since, until = self.filter.since, self.filter.until
+            partial: Partial = "leave" if self._follow else "read"
+            if self.is_stdin:
+                self._reader = read_stream(
+                    sys.stdin.buffer, since=since, until=until, errors="skip"
+                )
+            else:
+                self._reader = read_events(
+                    self.path, since=since, until=until, errors="skip", partial=partial
+                )
+        return self._reader
+
+    def __iter__(self) -> Iterator[Event]:
+        return self.filter.apply(self.reader)
+
+    def last(self, count: int | None, offset: int = 0) -> Iterator[Event]:
+        """The ``count`` newest matching events before the ``offset`` newest, oldest first;
+        ``count=None`` means all of them."""
+        if count is None and offset == 0:
+            return iter(self)
+        where = None if self.filter.matches_all else self.filter
+        return iter(self.reader.last(count, offset, where=where))
+
+    @property
+    def position(self) -> Position | None:
+        """Where the history ended in the newest file (for a follower to go on from)."""
+        return None if self._reader is None else self._reader.position
+
+    def files(self) -> list[tuple[LogFile, int]]:
+        """The files of the history, oldest first, each with its size in bytes (uncompressed:
+        estimated for .gz); empty for standard input."""
+        from ome_events.files import uncompressed_size
+
+        return [(log_file, uncompressed_size(log_file.path)) for log_file in self._files()]
+
+    def _files(self) -> list[LogFile]:
+        if self.is_stdin:
+            return []
+        return list(self.reader.files)
+
+    def finish(self) -> None:
+        """Count the bad lines met and say how many on stderr."""
+        self.bad_lines = 0 if self._reader is None else self._reader.error_count
+        if self.bad_lines:
+            plural = "s" if self.bad_lines != 1 else ""
+            warn(f"{self.bad_lines} bad line{plural} skipped")

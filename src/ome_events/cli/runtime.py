@@ -1,0 +1,110 @@
+"""What every command does the same way: messages on stderr, the library's log, and the end
+of a run (Ctrl-C, SIGTERM, a closed pipe).
+
+:func:`guarded` runs a command's body: Ctrl-C and SIGTERM end it without a traceback, and a
+closed pipe (``ome-events tail -n all | head``) ends it quietly with status 0.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from ome_events.text import escape_controls
+
+__all__ = ["Terminated", "guarded", "setup_logging", "silence_stdout", "warn"]
+
+
+def warn(message: str) -> None:
+    """A message for the user, on stderr, prefixed with the program name.
+
+    Messages can quote the log (file names, excerpts): control characters are escaped.
+    """
+    print(f"ome-events: {escape_controls(message)}", file=sys.stderr)
+
+
+class _Handler(logging.Handler):
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            warn(self.format(record))
+        except Exception:  # a closed stderr must not end the command
+            self.handleError(record)
+
+
+def setup_logging() -> None:
+    """Send the library's warnings (bad lines, deleted files) to stderr, once."""
+    logger = logging.getLogger("ome_events")
+    if not any(isinstance(h, _Handler) for h in logger.handlers):
+        logger.addHandler(_Handler())
+        logger.setLevel(logging.WARNING)
+        logger.propagate = False
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised where the program is (like Ctrl-C's KeyboardInterrupt), so that
+    ``with`` blocks close what they opened: a follower saves its checkpoint."""
+
+
+def _on_sigterm(signum: int, frame: Any) -> None:
+    raise Terminated
+
+
+@contextmanager
+def sigterm_raises() -> Iterator[None]:
+    """While inside, SIGTERM raises :class:`Terminated` in the main thread."""
+    try:
+        previous = signal.signal(signal.SIGTERM, _on_sigterm)
+    except ValueError:  # not the main thread: leave signals alone
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def guarded(body: Callable[[], int], *, interrupted_status: int | None = None) -> int:
+    """Run a command's body with the CLI's behaviour on interruptions; returns the status.
+
+    * Ctrl-C and SIGTERM end the command without a traceback. The status is
+      ``interrupted_status`` when given (0 for ``tail -f``, where stopping is the normal
+      end), else 130 for Ctrl-C and 143 for SIGTERM, as a shell reports a killed command.
+    * A closed pipe ends it quietly with status 0: the reader has what it wanted. Standard
+      output is pointed at /dev/null so that Python's final flush does not complain either.
+    """
+    try:
+        with sigterm_raises():
+            return body()
+    except BrokenPipeError:
+        silence_stdout()
+        return 0
+    except Terminated:
+        _quiet_flush()
+        return 143 if interrupted_status is None else interrupted_status
+    except KeyboardInterrupt:
+        _quiet_flush()
+        return 130 if interrupted_status is None else interrupted_status
+
+
+def _quiet_flush() -> None:
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        silence_stdout()
+    except (OSError, ValueError):
+        pass
+
+
+def silence_stdout() -> None:
+    """Point standard output at /dev/null (its reader went away)."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):
+        pass
