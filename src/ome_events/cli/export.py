@@ -146,7 +146,7 @@ def run(args: argparse.Namespace) -> int:
 
 def _parquet(args: argparse.Namespace, event_filter: Any) -> int:
     try:
-        from ome_events.parquet import write_parquet
+        from ome_events.export.parquet import write_parquet
     except ImportError as error:
         warn(f"--format parquet needs pyarrow: pip install 'ome-events[jupyter]' ({error})")
         return 1

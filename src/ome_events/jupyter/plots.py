@@ -24,9 +24,10 @@ from matplotlib.axes import Axes
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
+from ome_events.export.rows import server_name
 from ome_events.jupyter.html import findings_of, shorten
 from ome_events.model import EventType, Level, SourceKind
-from ome_events.parquet import EventsSource, iter_events, server_name
+from ome_events.reader import EventsSource, iter_events
 
 if TYPE_CHECKING:
     from ome_events.analyze import Finding, Report
