@@ -6,7 +6,15 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from datetime import timedelta
 
-__all__ = ["bitrate", "duration", "listing", "plural", "seconds", "top_counts"]
+__all__ = [
+    "bitrate",
+    "clock_duration",
+    "duration",
+    "listing",
+    "plural",
+    "seconds",
+    "top_counts",
+]
 
 
 def plural(count: int, word: str, words: str | None = None) -> str:
@@ -38,6 +46,17 @@ def duration(value: timedelta | float) -> str:
         return f"{hours} h {minutes:02d} min"
     days, hours = divmod(hours, 24)
     return f"{days} d {hours:02d} h"
+
+
+def clock_duration(seconds: float) -> str:
+    """A duration as a clock: ``1:02:03`` (hours may pass 24).
+
+    >>> clock_duration(3723.4)
+    '1:02:03'
+    """
+    whole = round(seconds)
+    hours, rest = divmod(whole, 3600)
+    return f"{hours}:{rest // 60:02d}:{rest % 60:02d}"
 
 
 def bitrate(bps: float) -> str:

@@ -17,15 +17,7 @@ each family can also run alone. The detectors and their thresholds are described
 
 from ome_events.analyze.abnormal import AbnormalAnalyzer, AbnormalConfig
 from ome_events.analyze.access import AccessAnalyzer, AccessConfig
-from ome_events.analyze.base import (
-    REORDER_WINDOW,
-    Analyzer,
-    BaseAnalyzer,
-    Incident,
-    IncidentBook,
-    IncidentSpec,
-    ReorderBuffer,
-)
+from ome_events.analyze.base import Analyzer, BaseAnalyzer
 from ome_events.analyze.findings import (
     SCHEMA,
     EndpointRow,
@@ -38,10 +30,12 @@ from ome_events.analyze.findings import (
     Subject,
     SubjectKind,
 )
+from ome_events.analyze.incidents import Incident, IncidentBook, IncidentSpec
 from ome_events.analyze.lifecycle import LifecycleAnalyzer, LifecycleConfig, SessionRecord
 from ome_events.analyze.media import MediaAnalyzer, MediaConfig
 from ome_events.analyze.outputs import OutputsAnalyzer, OutputsConfig
 from ome_events.analyze.pipeline import Analysis, AnalyzerConfig, analyze
+from ome_events.analyze.reorder import REORDER_WINDOW, ReorderBuffer
 from ome_events.analyze.report import StreamTable
 from ome_events.analyze.restapi import RestApiAnalyzer, RestApiConfig
 from ome_events.analyze.server import ServerAnalyzer, ServerConfig

@@ -15,19 +15,10 @@ from datetime import timedelta
 from typing import Any
 
 from ome_events import humanize as fmt
-from ome_events.analyze.base import (
-    REORDER_WINDOW,
-    BaseAnalyzer,
-    Clock,
-    Handler,
-    Incident,
-    IncidentBook,
-    IncidentSpec,
-    Reduce,
-    Verdict,
-)
+from ome_events.analyze.base import BaseAnalyzer, Handler
 from ome_events.analyze.findings import Severity
-from ome_events.analyze.media import media_specs
+from ome_events.analyze.incidents import Incident, IncidentSpec, Reduce, Verdict
+from ome_events.analyze.media_groups import media_specs
 from ome_events.model import Event, Level
 from ome_events.summary import field_after, first_number
 
@@ -118,7 +109,7 @@ def _other_severity(incident: Incident) -> Severity:
     return Severity.ERROR if Level(incident.fact("level")).rank >= 4 else Severity.WARNING
 
 
-class AbnormalAnalyzer(BaseAnalyzer):
+class AbnormalAnalyzer(BaseAnalyzer[AbnormalConfig]):
     """Groups OME's stream warnings into incidents per stream and cause.
 
     Kinds: ``bframes``, ``long_keyframe_interval``, ``abnormal_framerate``,
@@ -132,20 +123,20 @@ class AbnormalAnalyzer(BaseAnalyzer):
 
     name = "abnormal"
 
+    config_class = AbnormalConfig
+
     def __init__(
-        self,
-        config: AbnormalConfig | None = None,
-        *,
-        covered: Collection[str] = (),
-        book: IncidentBook | None = None,
-        clock: Clock | None = None,
-        reorder_window: timedelta = REORDER_WINDOW,
+        self, config: AbnormalConfig | None = None, *, covered: Collection[str] = (), **shared: Any
     ) -> None:
-        self.config = config or AbnormalConfig()
         self.covered = frozenset(covered)
-        gap = self.config.incident_gap
-        self.specs = media_specs(gap)
-        self.specs["timestamp_jump"] = IncidentSpec(
+        super().__init__(config, **shared)
+
+    def make_specs(self, config: AbnormalConfig) -> dict[str, IncidentSpec]:
+        """The shared media groups, timestamp jumps, unknown causes, scheduled channels and
+        the catch-all for other warnings."""
+        gap = config.incident_gap
+        specs = media_specs(gap)
+        specs["timestamp_jump"] = IncidentSpec(
             "timestamp_jump",
             Severity.WARNING,
             _explain_timestamp,
@@ -153,7 +144,7 @@ class AbnormalAnalyzer(BaseAnalyzer):
             gap=gap,
             reducers={"tracks": Reduce.UNIQUE, "codecs": Reduce.UNIQUE, "max_delta": Reduce.MAX},
         )
-        self.specs["abnormal_stream"] = IncidentSpec(
+        specs["abnormal_stream"] = IncidentSpec(
             "abnormal_stream",
             Severity.WARNING,
             _explain_unknown_cause,
@@ -161,7 +152,7 @@ class AbnormalAnalyzer(BaseAnalyzer):
             gap=gap,
             reducers={"tracks": Reduce.UNIQUE},
         )
-        self.specs["scheduled_playback_error"] = IncidentSpec(
+        specs["scheduled_playback_error"] = IncidentSpec(
             "scheduled_playback_error",
             Severity.WARNING,
             _explain_scheduled,
@@ -169,14 +160,10 @@ class AbnormalAnalyzer(BaseAnalyzer):
             gap=gap,
             reducers={"items": Reduce.UNIQUE, "reasons": Reduce.COUNTS, "programs": Reduce.UNIQUE},
         )
-        self.specs["other"] = IncidentSpec(
-            "other",
-            Severity.WARNING,
-            _explain_other,
-            gap=gap,
-            classify=self._classify_other,
+        specs["other"] = IncidentSpec(
+            "other", Severity.WARNING, _explain_other, gap=gap, classify=self._classify_other
         )
-        super().__init__(book=book, clock=clock, reorder_window=reorder_window)
+        return specs
 
     @staticmethod
     def _classify_other(incident: Incident) -> Verdict:

@@ -18,20 +18,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import timedelta
+from typing import Any
 
 from ome_events import humanize as fmt
-from ome_events.analyze.base import (
-    REORDER_WINDOW,
-    BaseAnalyzer,
-    Clock,
-    Handler,
-    Incident,
-    IncidentBook,
-    IncidentSpec,
-    Reduce,
-    Verdict,
-)
+from ome_events.analyze.base import BaseAnalyzer, Handler
 from ome_events.analyze.findings import Severity, Subject
+from ome_events.analyze.incidents import Incident, IncidentSpec, Reduce, Verdict
 from ome_events.model import Event
 from ome_events.summary import access_failure
 
@@ -106,21 +98,20 @@ ADDRESS_HINT = (
 )
 
 
-class AccessAnalyzer(BaseAnalyzer):
+class AccessAnalyzer(BaseAnalyzer[AccessConfig]):
     """Bursts of access-control failures (see :class:`AccessConfig`)."""
 
     name = "access"
 
-    def __init__(
-        self,
-        config: AccessConfig | None = None,
-        *,
-        book: IncidentBook | None = None,
-        clock: Clock | None = None,
-        reorder_window: timedelta = REORDER_WINDOW,
-    ) -> None:
-        self.config = config = config or AccessConfig()
-        self.specs = {
+    config_class = AccessConfig
+
+    def __init__(self, config: AccessConfig | None = None, **shared: Any) -> None:
+        super().__init__(config, **shared)
+        self._address_spec = self.specs["access_failures_from_address"]
+
+    def make_specs(self, config: AccessConfig) -> dict[str, IncidentSpec]:
+        """This detector's incident groups."""
+        specs = {
             group: IncidentSpec(
                 group,
                 Severity.WARNING,
@@ -132,7 +123,7 @@ class AccessAnalyzer(BaseAnalyzer):
             )
             for group in _GROUPS.values()
         }
-        self.specs["access_failures_from_address"] = IncidentSpec(
+        specs["access_failures_from_address"] = IncidentSpec(
             "access_failures_from_address",
             Severity.WARNING,
             _explain_address,
@@ -141,8 +132,7 @@ class AccessAnalyzer(BaseAnalyzer):
             reducers={"streams": Reduce.UNIQUE, "types": Reduce.COUNTS},
             classify=self._classify_address,
         )
-        self._address_spec = self.specs["access_failures_from_address"]
-        super().__init__(book=book, clock=clock, reorder_window=reorder_window)
+        return specs
 
     def _classify_address(self, incident: Incident) -> Verdict | None:
         streams = incident.fact("streams") or []

@@ -243,7 +243,7 @@ class Finding:
         return f"{self.severity.value:<7} {self.kind} {self.subject} ({times}): {self.message}"
 
     def _repr_html_(self) -> str:
-        from ome_events.jupyter.html import finding_html  # Jupyter only: the core stays light
+        from ome_events.analyze.html import finding_html
 
         return finding_html(self)
 
@@ -413,7 +413,7 @@ class Report:
         return max((f.severity for f in self.findings), default=None)
 
     def _repr_html_(self) -> str:
-        from ome_events.jupyter.html import report_html  # Jupyter only: the core stays light
+        from ome_events.analyze.html import report_html
 
         return report_html(self)
 

@@ -20,21 +20,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Literal
+from typing import Any, Literal
 
 from ome_events import humanize as fmt
-from ome_events.analyze.base import (
-    REORDER_WINDOW,
-    BaseAnalyzer,
-    Clock,
-    Handler,
-    Incident,
-    IncidentBook,
-    IncidentSpec,
-    Reduce,
-    Verdict,
-)
+from ome_events.analyze.base import BaseAnalyzer, Handler
 from ome_events.analyze.findings import Finding, Severity, Subject
+from ome_events.analyze.incidents import Incident, IncidentSpec, Reduce, Verdict
 from ome_events.model import Event, SourceId
 from ome_events.summary import field_after, source_url, stream_id, url_host
 
@@ -180,24 +171,28 @@ DUPLICATE_HINT = (
 )
 
 
-class LifecycleAnalyzer(BaseAnalyzer):
+class LifecycleAnalyzer(BaseAnalyzer[LifecycleConfig]):
     """Follows stream sessions (see the module's docstring and :class:`LifecycleConfig`)."""
 
     name = "lifecycle"
+
+    config_class = LifecycleConfig
 
     def __init__(
         self,
         config: LifecycleConfig | None = None,
         *,
         on_session: Callable[[SessionRecord], None] | None = None,
-        book: IncidentBook | None = None,
-        clock: Clock | None = None,
-        reorder_window: timedelta = REORDER_WINDOW,
+        **shared: Any,
     ) -> None:
-        self.config = config = config or LifecycleConfig()
         self.on_session = on_session
+        super().__init__(config, **shared)
+        self._open: dict[str, _Session] = {}
+
+    def make_specs(self, config: LifecycleConfig) -> dict[str, IncidentSpec]:
+        """This detector's incident groups."""
         gap = config.incident_gap
-        self.specs = {
+        return {
             "reconnect_loop": IncidentSpec(
                 "reconnect_loop",
                 Severity.WARNING,
@@ -237,8 +232,6 @@ class LifecycleAnalyzer(BaseAnalyzer):
                 classify=self._classify_failed,
             ),
         }
-        self._open: dict[str, _Session] = {}
-        super().__init__(book=book, clock=clock, reorder_window=reorder_window)
 
     @staticmethod
     def _classify_failed(incident: Incident) -> Verdict:

@@ -19,18 +19,10 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
-from ome_events import humanize as fmt
-from ome_events.analyze.base import (
-    REORDER_WINDOW,
-    BaseAnalyzer,
-    Clock,
-    Handler,
-    Incident,
-    IncidentBook,
-    IncidentSpec,
-    Reduce,
-)
-from ome_events.analyze.findings import Evidence, Finding, Severity, Subject
+from ome_events.analyze.base import BaseAnalyzer, Handler
+from ome_events.analyze.findings import Evidence, Finding, Subject
+from ome_events.analyze.incidents import Incident, IncidentSpec
+from ome_events.analyze.media_groups import media_specs
 from ome_events.model import Event
 from ome_events.snapshots.raw import (
     garbage_counters,
@@ -40,7 +32,7 @@ from ome_events.snapshots.raw import (
     tracks_of,
 )
 
-__all__ = ["MediaAnalyzer", "MediaConfig", "media_specs"]
+__all__ = ["MediaAnalyzer", "MediaConfig"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,159 +62,7 @@ class MediaConfig:
     incident_gap: timedelta = field(default=timedelta(hours=1))
 
 
-# -- messages --------------------------------------------------------------------------------
-
-
-def _tracks(incident: Incident) -> str:
-    tracks = incident.fact("tracks") or []
-    codecs = incident.fact("codecs") or []
-    where = ("track " if len(tracks) == 1 else "tracks ") + fmt.listing(tracks) if tracks else ""
-    if codecs:
-        where = f"{where} ({fmt.listing(codecs)})" if where else fmt.listing(codecs)
-    return where or "the video"
-
-
-def _explain_bframes(incident: Incident) -> str:
-    return (
-        f"encoder sends B-frames on {_tracks(incident)}: WebRTC playback will stutter"
-        f" (seen in {fmt.plural(incident.count, 'event')})"
-    )
-
-
-def _explain_keyframes(incident: Incident) -> str:
-    worst = incident.fact("max_seconds")
-    frames = incident.fact("max_frames")
-    rate = incident.fact("framerate")
-    limit = incident.fact("limit_seconds")
-    if worst is None:
-        figure = "too long"
-    elif frames is not None and rate:
-        figure = f"{worst:.1f} s ({frames:.0f} frames at {rate:g} fps)"
-    else:
-        figure = f"{worst:.1f} s"
-    return (
-        f"key frames only every {figure}, above {limit or 4:g} s on {_tracks(incident)}:"
-        " players start slowly and segments grow"
-    )
-
-
-def _explain_framerate(incident: Incident) -> str:
-    low = incident.fact("min_fps")
-    conf = incident.fact("configured_fps")
-    if low is not None and conf:
-        figure = f"down to {low:g} fps against {conf:g} fps configured"
-    elif low is not None:
-        figure = f"{low:g} fps"
-    else:
-        figure = "abnormal"
-    return f"frame rate {figure} on {_tracks(incident)}"
-
-
-def _explain_bitrate(incident: Incident) -> str:
-    low = incident.fact("min_bitrate")
-    high = incident.fact("max_bitrate")
-    conf = incident.fact("configured")
-    measured = (
-        fmt.bitrate(low)
-        if low == high or high is None
-        else (f"{fmt.bitrate(low)}-{fmt.bitrate(high)}")
-    )
-    return f"bitrate {measured} against {fmt.bitrate(conf or 0)} configured on {_tracks(incident)}"
-
-
-def _explain_garbage(incident: Incident) -> str:
-    counters = incident.fact("counters") or {}
-    streams = incident.fact("streams") or []
-    names = ", ".join(f"{name} x{count}" for name, count in counters.items())
-    return (
-        f"impossible counters in {fmt.plural(incident.count, 'stream snapshot')}"
-        f" of {fmt.plural(len(streams), 'stream')} ({names}): OME prints them before its first"
-        " one-second measurement; ignored, not counted as drops"
-    )
-
-
-BFRAMES_HINT = (
-    "set bframes=0 in the encoder (x264 bframes=0 / ffmpeg -bf 0, OBS profile 'baseline')"
-    " or enable transcoding (bypass off) for WebRTC outputs"
-)
-KEYFRAMES_HINT = (
-    "set the encoder's key-frame interval (GOP) to 1-2 s, e.g. keyint=60 at 30 fps"
-    " (OBS: Keyframe Interval 1 or 2)"
-)
-FRAMERATE_HINT = (
-    "the encoder cannot keep up or the uplink drops frames: check its CPU load, output fps"
-    " and network"
-)
-BITRATE_HINT = "check the encoder's bitrate settings against the application's and the uplink"
-GARBAGE_HINT = "nothing to do; read bitrateAvg or a later snapshot for real figures"
-
-
-def media_specs(gap: timedelta) -> dict[str, IncidentSpec]:
-    """The incident groups the media checks (and OME's matching warnings) report into."""
-    return {
-        "bframes": IncidentSpec(
-            "bframes",
-            Severity.WARNING,
-            _explain_bframes,
-            BFRAMES_HINT,
-            gap=gap,
-            reducers={"tracks": Reduce.UNIQUE, "codecs": Reduce.UNIQUE, "ome_warnings": Reduce.SUM},
-        ),
-        "long_keyframe_interval": IncidentSpec(
-            "long_keyframe_interval",
-            Severity.WARNING,
-            _explain_keyframes,
-            KEYFRAMES_HINT,
-            gap=gap,
-            reducers={
-                "tracks": Reduce.UNIQUE,
-                "codecs": Reduce.UNIQUE,
-                "max_seconds": Reduce.MAX,
-                "max_frames": Reduce.MAX,
-                "framerate": Reduce.MIN,
-                "ome_warnings": Reduce.SUM,
-            },
-        ),
-        "abnormal_framerate": IncidentSpec(
-            "abnormal_framerate",
-            Severity.WARNING,
-            _explain_framerate,
-            FRAMERATE_HINT,
-            gap=gap,
-            reducers={
-                "tracks": Reduce.UNIQUE,
-                "codecs": Reduce.UNIQUE,
-                "min_fps": Reduce.MIN,
-                "configured_fps": Reduce.MAX,
-                "ome_warnings": Reduce.SUM,
-            },
-        ),
-        "bitrate_mismatch": IncidentSpec(
-            "bitrate_mismatch",
-            Severity.WARNING,
-            _explain_bitrate,
-            BITRATE_HINT,
-            gap=gap,
-            reducers={
-                "tracks": Reduce.UNIQUE,
-                "codecs": Reduce.UNIQUE,
-                "min_bitrate": Reduce.MIN,
-                "max_bitrate": Reduce.MAX,
-                "configured": Reduce.MAX,
-            },
-        ),
-        "garbage_counters": IncidentSpec(
-            "garbage_counters",
-            Severity.INFO,
-            _explain_garbage,
-            GARBAGE_HINT,
-            gap=None,
-            reducers={"counters": Reduce.COUNTS, "streams": Reduce.UNIQUE},
-        ),
-    }
-
-
-class MediaAnalyzer(BaseAnalyzer):
+class MediaAnalyzer(BaseAnalyzer[MediaConfig]):
     """Checks the tracks of every stream snapshot (see :class:`MediaConfig` for thresholds).
 
     Kinds: ``bframes``, ``long_keyframe_interval``, ``abnormal_framerate``,
@@ -230,21 +70,14 @@ class MediaAnalyzer(BaseAnalyzer):
     """
 
     name = "media"
+    config_class = MediaConfig
+    # Garbage counters are tallied here, not in the book: they are common (half of the
+    # StreamPrepared lines of a busy server) and make one finding for the whole run.
+    _garbage: Incident | None = None
 
-    def __init__(
-        self,
-        config: MediaConfig | None = None,
-        *,
-        book: IncidentBook | None = None,
-        clock: Clock | None = None,
-        reorder_window: timedelta = REORDER_WINDOW,
-    ) -> None:
-        self.config = config or MediaConfig()
-        self.specs = media_specs(self.config.incident_gap)
-        # Garbage counters are tallied here, not in the book: they are common (half of the
-        # StreamPrepared lines of a busy server) and make one finding for the whole run.
-        self._garbage: Incident | None = None
-        super().__init__(book=book, clock=clock, reorder_window=reorder_window)
+    def make_specs(self, config: MediaConfig) -> dict[str, IncidentSpec]:
+        """The shared media groups (:mod:`.media_groups`)."""
+        return media_specs(config.incident_gap)
 
     def handlers(self) -> dict[str, Handler]:
         """StreamPrepared and AbnormalStreamDetected."""

@@ -20,18 +20,9 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from ome_events import humanize as fmt
-from ome_events.analyze.base import (
-    REORDER_WINDOW,
-    BaseAnalyzer,
-    Clock,
-    Handler,
-    Incident,
-    IncidentBook,
-    IncidentSpec,
-    Reduce,
-    Verdict,
-)
+from ome_events.analyze.base import BaseAnalyzer, Handler
 from ome_events.analyze.findings import Severity
+from ome_events.analyze.incidents import Incident, IncidentSpec, Reduce, Verdict
 from ome_events.model import Event, SourceId
 
 __all__ = ["OutputsAnalyzer", "OutputsConfig"]
@@ -180,24 +171,24 @@ NOT_STOPPED_HINT = (
 )
 
 
-class OutputsAnalyzer(BaseAnalyzer):
+class OutputsAnalyzer(BaseAnalyzer[OutputsConfig]):
     """Follows pushes, recordings and HLS dumps (see :class:`OutputsConfig`)."""
 
     name = "outputs"
 
-    def __init__(
-        self,
-        config: OutputsConfig | None = None,
-        *,
-        book: IncidentBook | None = None,
-        clock: Clock | None = None,
-        reorder_window: timedelta = REORDER_WINDOW,
-    ) -> None:
-        self.config = config = config or OutputsConfig()
+    config_class = OutputsConfig
+
+    def __init__(self, config: OutputsConfig | None = None, **shared: Any) -> None:
+        super().__init__(config, **shared)
+        self._runs: dict[str, dict[_Key, _Run]] = {}  # by stream sourceId
+        self._orphans: deque[tuple[datetime, _Run]] = deque()
+
+    def make_specs(self, config: OutputsConfig) -> dict[str, IncidentSpec]:
+        """This detector's incident groups."""
         gap = config.incident_gap
-        self.specs: dict[str, IncidentSpec] = {}
+        specs: dict[str, IncidentSpec] = {}
         for otype in OUTPUT_TYPES:
-            self.specs[f"{otype}_runs"] = IncidentSpec(
+            specs[f"{otype}_runs"] = IncidentSpec(
                 f"{otype}_runs",
                 Severity.ERROR,
                 _explain_runs,
@@ -212,7 +203,7 @@ class OutputsAnalyzer(BaseAnalyzer):
                 },
                 classify=self._classify_runs,
             )
-            self.specs[f"{otype}_not_stopped"] = IncidentSpec(
+            specs[f"{otype}_not_stopped"] = IncidentSpec(
                 f"{otype}_not_stopped",
                 Severity.WARNING,
                 _explain_not_stopped,
@@ -221,7 +212,7 @@ class OutputsAnalyzer(BaseAnalyzer):
                 reducers={"reasons": Reduce.COUNTS},
             )
         for otype in ("recording", "push"):
-            self.specs[f"{otype}_empty"] = IncidentSpec(
+            specs[f"{otype}_empty"] = IncidentSpec(
                 f"{otype}_empty",
                 Severity.WARNING,
                 _explain_empty,
@@ -229,9 +220,7 @@ class OutputsAnalyzer(BaseAnalyzer):
                 gap=gap,
                 reducers={"max_duration": Reduce.MAX},
             )
-        self._runs: dict[str, dict[_Key, _Run]] = {}  # by stream sourceId
-        self._orphans: deque[tuple[datetime, _Run]] = deque()
-        super().__init__(book=book, clock=clock, reorder_window=reorder_window)
+        return specs
 
     def _classify_runs(self, incident: Incident) -> Verdict | None:
         errors = incident.fact("errors") or 0

@@ -11,22 +11,17 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from ome_events.analyze.abnormal import AbnormalAnalyzer, AbnormalConfig
 from ome_events.analyze.access import AccessAnalyzer, AccessConfig
-from ome_events.analyze.base import (
-    EVIDENCE_LIMIT,
-    REORDER_WINDOW,
-    BaseAnalyzer,
-    Clock,
-    Handler,
-    IncidentBook,
-    ReorderBuffer,
-)
+from ome_events.analyze.base import BaseAnalyzer, Clock, Handler
 from ome_events.analyze.findings import Finding, Report
+from ome_events.analyze.incidents import EVIDENCE_LIMIT, IncidentBook
 from ome_events.analyze.lifecycle import LifecycleAnalyzer, LifecycleConfig
 from ome_events.analyze.media import MediaAnalyzer, MediaConfig
 from ome_events.analyze.outputs import OutputsAnalyzer, OutputsConfig
+from ome_events.analyze.reorder import REORDER_WINDOW, ReorderBuffer
 from ome_events.analyze.report import StreamTable
 from ome_events.analyze.restapi import RestApiAnalyzer, RestApiConfig
 from ome_events.analyze.server import ServerAnalyzer, ServerConfig
@@ -94,14 +89,14 @@ class Analysis:
         self.server = ServerAnalyzer(config.server, book=book, clock=clock)
         self.restapi = RestApiAnalyzer(config.restapi, book=book, clock=clock)
         self.access = AccessAnalyzer(config.access, book=book, clock=clock)
-        others: list[BaseAnalyzer] = [
+        others: list[BaseAnalyzer[Any]] = [
             self.lifecycle, self.media, self.outputs, self.server, self.restapi, self.access,
         ]  # fmt: skip
         covered = {name for analyzer in others for name in analyzer.handlers()}
         self.abnormal = AbnormalAnalyzer(config.abnormal, covered=covered, book=book, clock=clock)
         # Media before abnormal: both see AbnormalStreamDetected, and the snapshot's figures
         # make the better first impression of an incident.
-        self.analyzers: tuple[BaseAnalyzer, ...] = (*others, self.abnormal)
+        self.analyzers: tuple[BaseAnalyzer[Any], ...] = (*others, self.abnormal)
         dispatch: dict[str, list[Handler]] = {}
         for analyzer in self.analyzers:
             for name, handler in analyzer.handlers().items():
@@ -111,25 +106,9 @@ class Analysis:
 
     def feed(self, event: Event) -> list[Finding]:
         """Take one event; return the findings that became certain (often none)."""
-        # This is the hot loop of `ome-events analyze`: the reorder buffer's common case (an
-        # event later than all held ones, nothing to release yet) is inlined here, and so is
-        # the dispatch of the released events.
+        # The hot loop of `ome-events analyze`: the dispatch of released events is inlined.
         self.events += 1
-        time = event.time
-        buffer = self._buffer
-        if time > buffer.latest:
-            held = buffer.held
-            if held:
-                held.append(event)
-                buffer.latest = time
-                if time <= buffer.release_at:
-                    return []
-            else:
-                buffer.hold(event)
-                return []
-        else:
-            buffer.insert(event)
-        released = buffer.release()
+        released = self._buffer.push(event)
         if not released:
             return []
         clock = self.clock

@@ -20,17 +20,9 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from ome_events import humanize as fmt
-from ome_events.analyze.base import (
-    REORDER_WINDOW,
-    BaseAnalyzer,
-    Clock,
-    Handler,
-    Incident,
-    IncidentBook,
-    IncidentSpec,
-    Reduce,
-)
+from ome_events.analyze.base import BaseAnalyzer, Handler
 from ome_events.analyze.findings import EndpointRow, Severity, Subject
+from ome_events.analyze.incidents import Incident, IncidentSpec, Reduce
 from ome_events.model import Event
 from ome_events.summary import rest_request, rest_request_id, rest_response
 
@@ -126,22 +118,23 @@ def _explain_unanswered(incident: Incident) -> str:
 UNANSWERED_HINT = "OME may have hung or restarted while answering: read its log at that time"
 
 
-class RestApiAnalyzer(BaseAnalyzer):
+class RestApiAnalyzer(BaseAnalyzer[RestApiConfig]):
     """Pairs REST requests with responses (see :class:`RestApiConfig`)."""
 
     name = "restapi"
 
-    def __init__(
-        self,
-        config: RestApiConfig | None = None,
-        *,
-        book: IncidentBook | None = None,
-        clock: Clock | None = None,
-        reorder_window: timedelta = REORDER_WINDOW,
-    ) -> None:
-        self.config = config = config or RestApiConfig()
+    config_class = RestApiConfig
+
+    def __init__(self, config: RestApiConfig | None = None, **shared: Any) -> None:
+        super().__init__(config, **shared)
+        self._pending: dict[str, Event] = {}  # request ID -> RestApiRequested, oldest first
+        self._stats: dict[str, _Stats] = {}  # by _endpoint_key
+        self._slow = self.config.slow_response
+
+    def make_specs(self, config: RestApiConfig) -> dict[str, IncidentSpec]:
+        """This detector's incident groups."""
         gap = config.incident_gap
-        self.specs = {
+        return {
             "rest_server_errors": IncidentSpec(
                 "rest_server_errors",
                 Severity.ERROR,
@@ -175,10 +168,6 @@ class RestApiAnalyzer(BaseAnalyzer):
                 reducers={"remotes": Reduce.COUNTS},
             ),
         }
-        self._pending: dict[str, Event] = {}  # request ID -> RestApiRequested, oldest first
-        self._stats: dict[str, _Stats] = {}  # by _endpoint_key
-        self._slow = config.slow_response
-        super().__init__(book=book, clock=clock, reorder_window=reorder_window)
 
     @property
     def waiting(self) -> int:

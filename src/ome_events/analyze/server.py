@@ -15,20 +15,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from ome_events import humanize as fmt
-from ome_events.analyze.base import (
-    REORDER_WINDOW,
-    BaseAnalyzer,
-    Clock,
-    Handler,
-    Incident,
-    IncidentBook,
-    IncidentSpec,
-    Reduce,
-    Verdict,
-)
+from ome_events.analyze.base import BaseAnalyzer, Handler
 from ome_events.analyze.findings import ServerRow, Severity, Subject
+from ome_events.analyze.incidents import Incident, IncidentSpec, Reduce, Verdict
 from ome_events.model import Event
 from ome_events.summary import field_after, whole_number
 
@@ -99,21 +91,22 @@ def _explain_restart(incident: Incident, loop: bool) -> str:
     return text
 
 
-class ServerAnalyzer(BaseAnalyzer):
+class ServerAnalyzer(BaseAnalyzer[ServerConfig]):
     """Restarts and queue congestion (see :class:`ServerConfig`)."""
 
     name = "server"
 
-    def __init__(
-        self,
-        config: ServerConfig | None = None,
-        *,
-        book: IncidentBook | None = None,
-        clock: Clock | None = None,
-        reorder_window: timedelta = REORDER_WINDOW,
-    ) -> None:
-        self.config = config = config or ServerConfig()
-        self.specs = {
+    config_class = ServerConfig
+
+    def __init__(self, config: ServerConfig | None = None, **shared: Any) -> None:
+        super().__init__(config, **shared)
+        self._servers: dict[str, list[str | int | None]] = {}
+        self._host_deleted: datetime | None = None
+        self._started_seen = False
+
+    def make_specs(self, config: ServerConfig) -> dict[str, IncidentSpec]:
+        """This detector's incident groups."""
+        return {
             "queue_congestion": IncidentSpec(
                 "queue_congestion",
                 Severity.WARNING,
@@ -132,10 +125,6 @@ class ServerAnalyzer(BaseAnalyzer):
                 classify=self._classify_restart,
             ),
         }
-        self._servers: dict[str, list[str | int | None]] = {}
-        self._host_deleted: datetime | None = None
-        self._started_seen = False
-        super().__init__(book=book, clock=clock, reorder_window=reorder_window)
 
     def _classify_restart(self, incident: Incident) -> Verdict:
         shutdown = incident.fact("shutdown") or {}

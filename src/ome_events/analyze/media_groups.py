@@ -1,0 +1,166 @@
+"""The incident groups of stream media problems: B-frames, long key-frame intervals, low frame
+rates, bitrates far from the configured one, garbage counters.
+
+Two detectors report into them: the snapshot checks (:mod:`.media`) and OME's own warnings
+(:mod:`.abnormal`). Sharing the groups makes a stream whose snapshots show B-frames and that
+OME warns about give one ``bframes`` finding.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from ome_events import humanize as fmt
+from ome_events.analyze.findings import Severity
+from ome_events.analyze.incidents import Incident, IncidentSpec, Reduce
+
+__all__ = ["media_specs"]
+
+
+def _tracks(incident: Incident) -> str:
+    tracks = incident.fact("tracks") or []
+    codecs = incident.fact("codecs") or []
+    where = ("track " if len(tracks) == 1 else "tracks ") + fmt.listing(tracks) if tracks else ""
+    if codecs:
+        where = f"{where} ({fmt.listing(codecs)})" if where else fmt.listing(codecs)
+    return where or "the video"
+
+
+def _explain_bframes(incident: Incident) -> str:
+    return (
+        f"encoder sends B-frames on {_tracks(incident)}: WebRTC playback will stutter"
+        f" (seen in {fmt.plural(incident.count, 'event')})"
+    )
+
+
+def _explain_keyframes(incident: Incident) -> str:
+    worst = incident.fact("max_seconds")
+    frames = incident.fact("max_frames")
+    rate = incident.fact("framerate")
+    limit = incident.fact("limit_seconds")
+    if worst is None:
+        figure = "too long"
+    elif frames is not None and rate:
+        figure = f"{worst:.1f} s ({frames:.0f} frames at {rate:g} fps)"
+    else:
+        figure = f"{worst:.1f} s"
+    return (
+        f"key frames only every {figure}, above {limit or 4:g} s on {_tracks(incident)}:"
+        " players start slowly and segments grow"
+    )
+
+
+def _explain_framerate(incident: Incident) -> str:
+    low = incident.fact("min_fps")
+    conf = incident.fact("configured_fps")
+    if low is not None and conf:
+        figure = f"down to {low:g} fps against {conf:g} fps configured"
+    elif low is not None:
+        figure = f"{low:g} fps"
+    else:
+        figure = "abnormal"
+    return f"frame rate {figure} on {_tracks(incident)}"
+
+
+def _explain_bitrate(incident: Incident) -> str:
+    low = incident.fact("min_bitrate")
+    high = incident.fact("max_bitrate")
+    conf = incident.fact("configured")
+    measured = (
+        fmt.bitrate(low)
+        if low == high or high is None
+        else (f"{fmt.bitrate(low)}-{fmt.bitrate(high)}")
+    )
+    return f"bitrate {measured} against {fmt.bitrate(conf or 0)} configured on {_tracks(incident)}"
+
+
+def _explain_garbage(incident: Incident) -> str:
+    counters = incident.fact("counters") or {}
+    streams = incident.fact("streams") or []
+    names = ", ".join(f"{name} x{count}" for name, count in counters.items())
+    return (
+        f"impossible counters in {fmt.plural(incident.count, 'stream snapshot')}"
+        f" of {fmt.plural(len(streams), 'stream')} ({names}): OME prints them before its first"
+        " one-second measurement; ignored, not counted as drops"
+    )
+
+
+BFRAMES_HINT = (
+    "set bframes=0 in the encoder (x264 bframes=0 / ffmpeg -bf 0, OBS profile 'baseline')"
+    " or enable transcoding (bypass off) for WebRTC outputs"
+)
+KEYFRAMES_HINT = (
+    "set the encoder's key-frame interval (GOP) to 1-2 s, e.g. keyint=60 at 30 fps"
+    " (OBS: Keyframe Interval 1 or 2)"
+)
+FRAMERATE_HINT = (
+    "the encoder cannot keep up or the uplink drops frames: check its CPU load, output fps"
+    " and network"
+)
+BITRATE_HINT = "check the encoder's bitrate settings against the application's and the uplink"
+GARBAGE_HINT = "nothing to do; read bitrateAvg or a later snapshot for real figures"
+
+
+def media_specs(gap: timedelta) -> dict[str, IncidentSpec]:
+    """The incident groups the media checks (and OME's matching warnings) report into."""
+    return {
+        "bframes": IncidentSpec(
+            "bframes",
+            Severity.WARNING,
+            _explain_bframes,
+            BFRAMES_HINT,
+            gap=gap,
+            reducers={"tracks": Reduce.UNIQUE, "codecs": Reduce.UNIQUE, "ome_warnings": Reduce.SUM},
+        ),
+        "long_keyframe_interval": IncidentSpec(
+            "long_keyframe_interval",
+            Severity.WARNING,
+            _explain_keyframes,
+            KEYFRAMES_HINT,
+            gap=gap,
+            reducers={
+                "tracks": Reduce.UNIQUE,
+                "codecs": Reduce.UNIQUE,
+                "max_seconds": Reduce.MAX,
+                "max_frames": Reduce.MAX,
+                "framerate": Reduce.MIN,
+                "ome_warnings": Reduce.SUM,
+            },
+        ),
+        "abnormal_framerate": IncidentSpec(
+            "abnormal_framerate",
+            Severity.WARNING,
+            _explain_framerate,
+            FRAMERATE_HINT,
+            gap=gap,
+            reducers={
+                "tracks": Reduce.UNIQUE,
+                "codecs": Reduce.UNIQUE,
+                "min_fps": Reduce.MIN,
+                "configured_fps": Reduce.MAX,
+                "ome_warnings": Reduce.SUM,
+            },
+        ),
+        "bitrate_mismatch": IncidentSpec(
+            "bitrate_mismatch",
+            Severity.WARNING,
+            _explain_bitrate,
+            BITRATE_HINT,
+            gap=gap,
+            reducers={
+                "tracks": Reduce.UNIQUE,
+                "codecs": Reduce.UNIQUE,
+                "min_bitrate": Reduce.MIN,
+                "max_bitrate": Reduce.MAX,
+                "configured": Reduce.MAX,
+            },
+        ),
+        "garbage_counters": IncidentSpec(
+            "garbage_counters",
+            Severity.INFO,
+            _explain_garbage,
+            GARBAGE_HINT,
+            gap=None,
+            reducers={"counters": Reduce.COUNTS, "streams": Reduce.UNIQUE},
+        ),
+    }
