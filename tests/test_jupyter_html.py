@@ -16,8 +16,9 @@ from tests.conftest import SAMPLES, event_line
 
 from ome_events import Event, read_events
 from ome_events.analyze import Finding, Report, Severity, Subject, SubjectKind, analyze
+from ome_events.analyze.html import finding_html
 from ome_events.jupyter import EventTable, FindingsTable, ReportView, report_html, table, view
-from ome_events.jupyter.html import MAX_CELL, finding_html, shorten
+from ome_events.tables import MAX_CELL, shorten
 
 HOSTILE_SUMMARY = (
     "Stream created. Id: 1, SourceUrl: <script>alert(\"x\")</script> & 'quoted' "

@@ -12,6 +12,7 @@ The public API is re-exported here; see ``docs/`` for the guide.
 import logging
 from typing import TYPE_CHECKING
 
+from ome_events._lazy import lazy_attributes
 from ome_events._version import __version__
 from ome_events.errors import OmeEventsError, ParseError
 from ome_events.files import LogFile, ordered_log_files
@@ -33,16 +34,7 @@ _LAZY = dict.fromkeys(("Follower", "FollowerStats", "Position", "follow"), "ome_
 _LAZY["to_dataframe"] = "ome_events.jupyter.frames"
 
 
-def __getattr__(name: str) -> object:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module 'ome_events' has no attribute {name!r}")
-    import importlib
-
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
-
+__getattr__ = lazy_attributes(__name__, _LAZY)
 
 __all__ = [
     "Category",

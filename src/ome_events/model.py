@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any, NamedTuple, Self, cast
+from typing import TYPE_CHECKING, Any, NamedTuple, Self
 
 import orjson
 
@@ -330,15 +330,6 @@ class Origin(NamedTuple):
 
 
 class _EventSlots:
-    time: datetime
-    level: Level
-    category: Category
-    type: EventType
-    cause: Cause | None
-    source: SourceId
-    summary: str
-    raw: Mapping[str, Any]
-    origin: Origin | None
     _snapshot: Snapshot | None  # computed on first access
     _fields: Mapping[str, str]  # computed on first access
 
@@ -405,45 +396,31 @@ class Event(_EventSlots):
         raw: Mapping[str, Any],
         origin: Origin | None = None,
     ) -> None:
-        for name, value in (
-            ("time", time),
-            ("level", level),
-            ("category", category),
-            ("type", type),
-            ("cause", cause),
-            ("source", source),
-            ("summary", summary),
-            ("raw", raw),
-            ("origin", origin),
-        ):
+        values = (time, level, category, type, cause, source, summary, raw, origin)
+        for name, value in zip(_EVENT_FIELDS, values, strict=True):
             object.__setattr__(self, name, value)
 
     @staticmethod
-    def _from_parsed(
-        time: datetime,
-        level: Level,
-        category: Category,
-        type: EventType,
-        cause: Cause | None,
-        source: SourceId,
-        summary: str,
-        raw: Mapping[str, Any],
-        origin: Origin | None,
-    ) -> Event:
-        """The parsers' constructor: the same event as ``Event(...)``, without the cost of a
-        frozen ``__init__`` (see ``_EventSlots``). The values must already be valid."""
-        event = _new_filler(_EventFiller)
-        event.time = time
-        event.level = level
-        event.category = category
-        event.type = type
-        event.cause = cause
-        event.source = source
-        event.summary = summary
-        event.raw = raw
-        event.origin = origin
-        _retype(event, "__class__", Event)
-        return cast(Event, event)
+    def _from_parsed(*values: Any) -> Event:
+        """The parsers' constructor: ``Event._from_parsed(time, level, category, type, cause,
+        source, summary, raw, origin)`` is the same event as ``Event(...)`` of those values,
+        without the cost of a frozen ``__init__`` (see ``_EventSlots``). They must already be
+        valid."""
+        event: Any = _new_filler(_EventFiller)
+        (
+            event.time,
+            event.level,
+            event.category,
+            event.type,
+            event.cause,
+            event.source,
+            event.summary,
+            event.raw,
+            event.origin,
+        ) = values
+        event.__class__ = Event
+        made: Event = event
+        return made
 
     @property
     def snapshot(self) -> Snapshot | None:
@@ -498,9 +475,11 @@ class Event(_EventSlots):
         )
 
 
+_EVENT_FIELDS = ("time", "level", "category", "type", "cause", "source", "summary", "raw", "origin")
+
+
 class _EventFiller(_EventSlots):
     __slots__ = ()
 
 
 _new_filler = object.__new__
-_retype = object.__setattr__

@@ -17,7 +17,7 @@ from typing import Any
 from ome_events import humanize as fmt
 from ome_events.analyze.base import BaseAnalyzer, Handler
 from ome_events.analyze.findings import Severity
-from ome_events.analyze.incidents import Incident, IncidentSpec, Reduce, Verdict
+from ome_events.analyze.incidents import Incident, IncidentSpec, Verdict
 from ome_events.analyze.media_groups import media_specs
 from ome_events.model import Event, Level
 from ome_events.summary import field_after, first_number
@@ -122,7 +122,6 @@ class AbnormalAnalyzer(BaseAnalyzer[AbnormalConfig]):
     """
 
     name = "abnormal"
-
     config_class = AbnormalConfig
 
     def __init__(
@@ -136,31 +135,33 @@ class AbnormalAnalyzer(BaseAnalyzer[AbnormalConfig]):
         the catch-all for other warnings."""
         gap = config.incident_gap
         specs = media_specs(gap)
-        specs["timestamp_jump"] = IncidentSpec(
+        specs["timestamp_jump"] = IncidentSpec.of(
             "timestamp_jump",
             Severity.WARNING,
             _explain_timestamp,
             TIMESTAMP_HINT,
             gap=gap,
-            reducers={"tracks": Reduce.UNIQUE, "codecs": Reduce.UNIQUE, "max_delta": Reduce.MAX},
+            highest="max_delta",
+            distinct="tracks codecs",
         )
-        specs["abnormal_stream"] = IncidentSpec(
+        specs["abnormal_stream"] = IncidentSpec.of(
             "abnormal_stream",
             Severity.WARNING,
             _explain_unknown_cause,
             "read these events (ome-events tail --type AbnormalStreamDetected) and OME's notes",
             gap=gap,
-            reducers={"tracks": Reduce.UNIQUE},
+            distinct="tracks",
         )
-        specs["scheduled_playback_error"] = IncidentSpec(
+        specs["scheduled_playback_error"] = IncidentSpec.of(
             "scheduled_playback_error",
             Severity.WARNING,
             _explain_scheduled,
             SCHEDULED_HINT,
             gap=gap,
-            reducers={"items": Reduce.UNIQUE, "reasons": Reduce.COUNTS, "programs": Reduce.UNIQUE},
+            counted="reasons",
+            distinct="items programs",
         )
-        specs["other"] = IncidentSpec(
+        specs["other"] = IncidentSpec.of(
             "other", Severity.WARNING, _explain_other, gap=gap, classify=self._classify_other
         )
         return specs

@@ -18,12 +18,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Any
 
 from ome_events import humanize as fmt
 from ome_events.analyze.base import BaseAnalyzer, Handler
 from ome_events.analyze.findings import Severity, Subject
-from ome_events.analyze.incidents import Incident, IncidentSpec, Reduce, Verdict
+from ome_events.analyze.incidents import Incident, IncidentSpec, Verdict
 from ome_events.model import Event
 from ome_events.summary import access_failure
 
@@ -102,35 +101,35 @@ class AccessAnalyzer(BaseAnalyzer[AccessConfig]):
     """Bursts of access-control failures (see :class:`AccessConfig`)."""
 
     name = "access"
-
     config_class = AccessConfig
 
-    def __init__(self, config: AccessConfig | None = None, **shared: Any) -> None:
-        super().__init__(config, **shared)
+    def setup(self) -> None:
+        """The detector's own state."""
         self._address_spec = self.specs["access_failures_from_address"]
 
     def make_specs(self, config: AccessConfig) -> dict[str, IncidentSpec]:
         """This detector's incident groups."""
         specs = {
-            group: IncidentSpec(
+            group: IncidentSpec.of(
                 group,
                 Severity.WARNING,
                 _explain_stream,
                 _HINTS[group],
                 gap=config.stream_gap,
                 min_count=config.stream_min_failures,
-                reducers={"remotes": Reduce.COUNTS, "messages": Reduce.COUNTS},
+                counted="remotes messages",
             )
             for group in _GROUPS.values()
         }
-        specs["access_failures_from_address"] = IncidentSpec(
+        specs["access_failures_from_address"] = IncidentSpec.of(
             "access_failures_from_address",
             Severity.WARNING,
             _explain_address,
             ADDRESS_HINT,
             gap=config.address_gap,
-            reducers={"streams": Reduce.UNIQUE, "types": Reduce.COUNTS},
             classify=self._classify_address,
+            counted="types",
+            distinct="streams",
         )
         return specs
 

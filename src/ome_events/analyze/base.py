@@ -113,6 +113,10 @@ class BaseAnalyzer(Generic[C]):
         self._reorder_window = reorder_window
         self._buffer: ReorderBuffer | None = None
         self._handlers = self.handlers()
+        self.setup()
+
+    def setup(self) -> None:
+        """Make the detector's own state (open sessions, pending requests): called once."""
 
     def make_specs(self, config: C) -> dict[str, IncidentSpec]:
         """The incident groups this detector reports into, by name."""

@@ -28,6 +28,7 @@ __all__ = [
     "IncidentSpec",
     "Reduce",
     "Verdict",
+    "by_group",
 ]
 
 #: How many events a finding names as its evidence.
@@ -96,6 +97,47 @@ class IncidentSpec:
     kind: str | None = None
     classify: Callable[[Incident], Verdict | None] | None = None
 
+    @classmethod
+    def of(
+        cls,
+        group: str,
+        severity: Severity,
+        explain: Callable[[Incident], str],
+        hint: str | Callable[[Incident], str] = "",
+        *,
+        gap: timedelta | None = timedelta(hours=1),
+        min_count: int = 1,
+        kind: str | None = None,
+        classify: Callable[[Incident], Verdict | None] | None = None,
+        last: str = "",
+        highest: str = "",
+        lowest: str = "",
+        total: str = "",
+        counted: str = "",
+        distinct: str = "",
+    ) -> IncidentSpec:
+        """A spec whose reducers are named by kind, each a space-separated list of facts.
+
+        >>> spec = IncidentSpec.of("x", Severity.WARNING, str, distinct="tracks codecs",
+        ...                        highest="max_seconds")
+        >>> spec.reducers["codecs"], spec.reducers["max_seconds"]
+        (<Reduce.UNIQUE: 'unique'>, <Reduce.MAX: 'max'>)
+        """
+        reducers: dict[str, Reduce] = {}
+        for names, how in (
+            (last, Reduce.LAST),
+            (highest, Reduce.MAX),
+            (lowest, Reduce.MIN),
+            (total, Reduce.SUM),
+            (counted, Reduce.COUNTS),
+            (distinct, Reduce.UNIQUE),
+        ):
+            reducers.update(dict.fromkeys(names.split(), how))
+        return cls(
+            group, severity, explain, hint, gap, min_count, MappingProxyType(reducers), kind,
+            classify,
+        )  # fmt: skip
+
     def verdict(self, incident: Incident) -> Verdict | None:
         """The finding's kind, severity and text, or None when the incident is not one."""
         if self.classify is not None:
@@ -104,6 +146,12 @@ class IncidentSpec:
             return None
         hint = self.hint if isinstance(self.hint, str) else self.hint(incident)
         return Verdict(self.kind or self.group, self.severity, self.explain(incident), hint)
+
+
+def by_group(*specs: IncidentSpec) -> dict[str, IncidentSpec]:
+    """The specs keyed by their group, for :meth:`BaseAnalyzer.make_specs
+    <ome_events.analyze.base.BaseAnalyzer.make_specs>`."""
+    return {spec.group: spec for spec in specs}
 
 
 class Incident:

@@ -25,7 +25,7 @@ from typing import Any, Literal
 from ome_events import humanize as fmt
 from ome_events.analyze.base import BaseAnalyzer, Handler
 from ome_events.analyze.findings import Finding, Severity, Subject
-from ome_events.analyze.incidents import Incident, IncidentSpec, Reduce, Verdict
+from ome_events.analyze.incidents import Incident, IncidentSpec, Verdict, by_group
 from ome_events.model import Event, SourceId
 from ome_events.summary import field_after, source_url, stream_id, url_host
 
@@ -175,7 +175,6 @@ class LifecycleAnalyzer(BaseAnalyzer[LifecycleConfig]):
     """Follows stream sessions (see the module's docstring and :class:`LifecycleConfig`)."""
 
     name = "lifecycle"
-
     config_class = LifecycleConfig
 
     def __init__(
@@ -192,46 +191,45 @@ class LifecycleAnalyzer(BaseAnalyzer[LifecycleConfig]):
     def make_specs(self, config: LifecycleConfig) -> dict[str, IncidentSpec]:
         """This detector's incident groups."""
         gap = config.incident_gap
-        return {
-            "reconnect_loop": IncidentSpec(
+        return by_group(
+            IncidentSpec.of(
                 "reconnect_loop",
                 Severity.WARNING,
                 _explain_reconnect,
                 RECONNECT_HINT,
                 gap=config.reconnect_gap,
                 min_count=config.reconnect_min_sessions,
-                reducers={
-                    "min_duration": Reduce.MIN,
-                    "max_duration": Reduce.MAX,
-                    "sources": Reduce.UNIQUE,
-                    "ids": Reduce.UNIQUE,
-                },
+                highest="max_duration",
+                lowest="min_duration",
+                distinct="sources ids",
             ),
-            "never_prepared": IncidentSpec(
+            IncidentSpec.of(
                 "never_prepared",
                 Severity.WARNING,
                 _explain_never_prepared,
                 NEVER_PREPARED_HINT,
                 gap=gap,
-                reducers={"sources": Reduce.UNIQUE, "max_wait": Reduce.MAX, "ids": Reduce.UNIQUE},
+                highest="max_wait",
+                distinct="sources ids",
             ),
-            "never_deleted": IncidentSpec(
+            IncidentSpec.of(
                 "never_deleted",
                 Severity.WARNING,
                 _explain_never_deleted,
                 NEVER_DELETED_HINT,
                 gap=gap,
-                reducers={"reasons": Reduce.COUNTS, "new_ids": Reduce.UNIQUE, "ids": Reduce.UNIQUE},
+                counted="reasons",
+                distinct="new_ids ids",
             ),
-            "stream_creation_failed": IncidentSpec(
+            IncidentSpec.of(
                 "stream_creation_failed",
                 Severity.ERROR,
                 _explain_creation_failed,
                 gap=gap,
-                reducers={"sources": Reduce.UNIQUE},
                 classify=self._classify_failed,
+                distinct="sources",
             ),
-        }
+        )
 
     @staticmethod
     def _classify_failed(incident: Incident) -> Verdict:
@@ -340,59 +338,29 @@ class LifecycleAnalyzer(BaseAnalyzer[LifecycleConfig]):
             SessionRecord(session.source, session.id, session.created, end, session.prepared, how)
         )
         source = session.source
-        subject = source
         start = session.created or session.first
         url = source_url(session.start_event.summary) if session.created is not None else None
-        address = url_host(url)
         started = (session.start_event.time, session.start_event.origin)
-        if how != "deleted":
+
+        def symptom(group: str, **facts: object) -> None:
             self.book.add(
-                self.specs["never_deleted"],
-                source.raw,
-                subject,
-                start,
-                end,
-                event=event,
-                earlier=started,
-                facts={"reasons": how, "new_ids": new_id, "ids": session.id},
-            )
+                self.specs[group], source.raw, source, start, end, event=event,
+                earlier=started, facts={**facts, "ids": session.id},
+            )  # fmt: skip
+
+        if how != "deleted":
+            symptom("never_deleted", reasons=how, new_ids=new_id)
             return
         if session.created is None:
             return  # began before the log: nothing is known about its start
         if not session.prepared:
-            self.book.add(
-                self.specs["never_prepared"],
-                source.raw,
-                subject,
-                start,
-                end,
-                event=event,
-                earlier=started,
-                facts={
-                    "sources": url,
-                    "max_wait": (end - start).total_seconds(),
-                    "deleted": True,
-                    "ids": session.id,
-                },
-            )
+            symptom("never_prepared", sources=url, max_wait=(end - start).total_seconds(),
+                    deleted=True)  # fmt: skip
         lasted = end - start
         if lasted <= self.config.reconnect_max_session:
             seconds = lasted.total_seconds()
-            self.book.add(
-                self.specs["reconnect_loop"],
-                source.raw,
-                subject,
-                start,
-                end,
-                event=event,
-                earlier=started,
-                facts={
-                    "min_duration": seconds,
-                    "max_duration": seconds,
-                    "sources": address,
-                    "ids": session.id,
-                },
-            )
+            symptom("reconnect_loop", min_duration=seconds, max_duration=seconds,
+                    sources=url_host(url))  # fmt: skip
 
     def _record(self, record: SessionRecord) -> None:
         if self.on_session is not None:

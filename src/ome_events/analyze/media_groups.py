@@ -12,7 +12,7 @@ from datetime import timedelta
 
 from ome_events import humanize as fmt
 from ome_events.analyze.findings import Severity
-from ome_events.analyze.incidents import Incident, IncidentSpec, Reduce
+from ome_events.analyze.incidents import Incident, IncidentSpec, by_group
 
 __all__ = ["media_specs"]
 
@@ -103,64 +103,55 @@ GARBAGE_HINT = "nothing to do; read bitrateAvg or a later snapshot for real figu
 
 def media_specs(gap: timedelta) -> dict[str, IncidentSpec]:
     """The incident groups the media checks (and OME's matching warnings) report into."""
-    return {
-        "bframes": IncidentSpec(
+    return by_group(
+        IncidentSpec.of(
             "bframes",
             Severity.WARNING,
             _explain_bframes,
             BFRAMES_HINT,
             gap=gap,
-            reducers={"tracks": Reduce.UNIQUE, "codecs": Reduce.UNIQUE, "ome_warnings": Reduce.SUM},
+            total="ome_warnings",
+            distinct="tracks codecs",
         ),
-        "long_keyframe_interval": IncidentSpec(
+        IncidentSpec.of(
             "long_keyframe_interval",
             Severity.WARNING,
             _explain_keyframes,
             KEYFRAMES_HINT,
             gap=gap,
-            reducers={
-                "tracks": Reduce.UNIQUE,
-                "codecs": Reduce.UNIQUE,
-                "max_seconds": Reduce.MAX,
-                "max_frames": Reduce.MAX,
-                "framerate": Reduce.MIN,
-                "ome_warnings": Reduce.SUM,
-            },
+            highest="max_seconds max_frames",
+            lowest="framerate",
+            total="ome_warnings",
+            distinct="tracks codecs",
         ),
-        "abnormal_framerate": IncidentSpec(
+        IncidentSpec.of(
             "abnormal_framerate",
             Severity.WARNING,
             _explain_framerate,
             FRAMERATE_HINT,
             gap=gap,
-            reducers={
-                "tracks": Reduce.UNIQUE,
-                "codecs": Reduce.UNIQUE,
-                "min_fps": Reduce.MIN,
-                "configured_fps": Reduce.MAX,
-                "ome_warnings": Reduce.SUM,
-            },
+            highest="configured_fps",
+            lowest="min_fps",
+            total="ome_warnings",
+            distinct="tracks codecs",
         ),
-        "bitrate_mismatch": IncidentSpec(
+        IncidentSpec.of(
             "bitrate_mismatch",
             Severity.WARNING,
             _explain_bitrate,
             BITRATE_HINT,
             gap=gap,
-            reducers={
-                "tracks": Reduce.UNIQUE,
-                "codecs": Reduce.UNIQUE,
-                "min_bitrate": Reduce.MIN,
-                "max_bitrate": Reduce.MAX,
-                "configured": Reduce.MAX,
-            },
+            highest="max_bitrate configured",
+            lowest="min_bitrate",
+            distinct="tracks codecs",
         ),
-        "garbage_counters": IncidentSpec(
+        IncidentSpec.of(
             "garbage_counters",
             Severity.INFO,
             _explain_garbage,
             GARBAGE_HINT,
             gap=None,
-            reducers={"counters": Reduce.COUNTS, "streams": Reduce.UNIQUE},
+            counted="counters",
+            distinct="streams",
         ),
-    }
+    )

@@ -22,7 +22,7 @@ from typing import Any
 from ome_events import humanize as fmt
 from ome_events.analyze.base import BaseAnalyzer, Handler
 from ome_events.analyze.findings import Severity
-from ome_events.analyze.incidents import Incident, IncidentSpec, Reduce, Verdict
+from ome_events.analyze.incidents import Incident, IncidentSpec, Verdict
 from ome_events.model import Event, SourceId
 
 __all__ = ["OutputsAnalyzer", "OutputsConfig"]
@@ -175,11 +175,10 @@ class OutputsAnalyzer(BaseAnalyzer[OutputsConfig]):
     """Follows pushes, recordings and HLS dumps (see :class:`OutputsConfig`)."""
 
     name = "outputs"
-
     config_class = OutputsConfig
 
-    def __init__(self, config: OutputsConfig | None = None, **shared: Any) -> None:
-        super().__init__(config, **shared)
+    def setup(self) -> None:
+        """The detector's own state."""
         self._runs: dict[str, dict[_Key, _Run]] = {}  # by stream sourceId
         self._orphans: deque[tuple[datetime, _Run]] = deque()
 
@@ -188,37 +187,34 @@ class OutputsAnalyzer(BaseAnalyzer[OutputsConfig]):
         gap = config.incident_gap
         specs: dict[str, IncidentSpec] = {}
         for otype in OUTPUT_TYPES:
-            specs[f"{otype}_runs"] = IncidentSpec(
+            specs[f"{otype}_runs"] = IncidentSpec.of(
                 f"{otype}_runs",
                 Severity.ERROR,
                 _explain_runs,
                 _RUN_HINTS[otype],
                 gap=config.retry_gap,
-                reducers={
-                    "errors": Reduce.SUM,
-                    "states": Reduce.COUNTS,
-                    "min_duration": Reduce.MIN,
-                    "max_duration": Reduce.MAX,
-                    "bytes": Reduce.SUM,
-                },
                 classify=self._classify_runs,
+                highest="max_duration",
+                lowest="min_duration",
+                total="errors bytes",
+                counted="states",
             )
-            specs[f"{otype}_not_stopped"] = IncidentSpec(
+            specs[f"{otype}_not_stopped"] = IncidentSpec.of(
                 f"{otype}_not_stopped",
                 Severity.WARNING,
                 _explain_not_stopped,
                 NOT_STOPPED_HINT,
                 gap=gap,
-                reducers={"reasons": Reduce.COUNTS},
+                counted="reasons",
             )
         for otype in ("recording", "push"):
-            specs[f"{otype}_empty"] = IncidentSpec(
+            specs[f"{otype}_empty"] = IncidentSpec.of(
                 f"{otype}_empty",
                 Severity.WARNING,
                 _explain_empty,
                 _EMPTY_HINTS[otype],
                 gap=gap,
-                reducers={"max_duration": Reduce.MAX},
+                highest="max_duration",
             )
         return specs
 

@@ -22,7 +22,7 @@ from typing import Any
 from ome_events import humanize as fmt
 from ome_events.analyze.base import BaseAnalyzer, Handler
 from ome_events.analyze.findings import EndpointRow, Severity, Subject
-from ome_events.analyze.incidents import Incident, IncidentSpec, Reduce
+from ome_events.analyze.incidents import Incident, IncidentSpec, by_group
 from ome_events.model import Event
 from ome_events.summary import rest_request, rest_request_id, rest_response
 
@@ -122,11 +122,10 @@ class RestApiAnalyzer(BaseAnalyzer[RestApiConfig]):
     """Pairs REST requests with responses (see :class:`RestApiConfig`)."""
 
     name = "restapi"
-
     config_class = RestApiConfig
 
-    def __init__(self, config: RestApiConfig | None = None, **shared: Any) -> None:
-        super().__init__(config, **shared)
+    def setup(self) -> None:
+        """The detector's own state."""
         self._pending: dict[str, Event] = {}  # request ID -> RestApiRequested, oldest first
         self._stats: dict[str, _Stats] = {}  # by _endpoint_key
         self._slow = self.config.slow_response
@@ -134,40 +133,41 @@ class RestApiAnalyzer(BaseAnalyzer[RestApiConfig]):
     def make_specs(self, config: RestApiConfig) -> dict[str, IncidentSpec]:
         """This detector's incident groups."""
         gap = config.incident_gap
-        return {
-            "rest_server_errors": IncidentSpec(
+        return by_group(
+            IncidentSpec.of(
                 "rest_server_errors",
                 Severity.ERROR,
                 _explain_errors,
                 SERVER_ERROR_HINT,
                 gap=gap,
-                reducers={"statuses": Reduce.COUNTS, "remotes": Reduce.COUNTS},
+                counted="statuses remotes",
             ),
-            "rest_client_errors": IncidentSpec(
+            IncidentSpec.of(
                 "rest_client_errors",
                 Severity.WARNING,
                 _explain_errors,
                 _client_hint,
                 gap=gap,
-                reducers={"statuses": Reduce.COUNTS, "remotes": Reduce.COUNTS},
+                counted="statuses remotes",
             ),
-            "rest_slow": IncidentSpec(
+            IncidentSpec.of(
                 "rest_slow",
                 Severity.WARNING,
                 _explain_slow,
                 SLOW_HINT,
                 gap=gap,
-                reducers={"max_seconds": Reduce.MAX, "remotes": Reduce.COUNTS},
+                highest="max_seconds",
+                counted="remotes",
             ),
-            "rest_unanswered": IncidentSpec(
+            IncidentSpec.of(
                 "rest_unanswered",
                 Severity.WARNING,
                 _explain_unanswered,
                 UNANSWERED_HINT,
                 gap=gap,
-                reducers={"remotes": Reduce.COUNTS},
+                counted="remotes",
             ),
-        }
+        )
 
     @property
     def waiting(self) -> int:

@@ -15,12 +15,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
 
 from ome_events import humanize as fmt
 from ome_events.analyze.base import BaseAnalyzer, Handler
 from ome_events.analyze.findings import ServerRow, Severity, Subject
-from ome_events.analyze.incidents import Incident, IncidentSpec, Reduce, Verdict
+from ome_events.analyze.incidents import Incident, IncidentSpec, Verdict, by_group
 from ome_events.model import Event
 from ome_events.summary import field_after, whole_number
 
@@ -95,36 +94,36 @@ class ServerAnalyzer(BaseAnalyzer[ServerConfig]):
     """Restarts and queue congestion (see :class:`ServerConfig`)."""
 
     name = "server"
-
     config_class = ServerConfig
 
-    def __init__(self, config: ServerConfig | None = None, **shared: Any) -> None:
-        super().__init__(config, **shared)
+    def setup(self) -> None:
+        """The detector's own state."""
         self._servers: dict[str, list[str | int | None]] = {}
         self._host_deleted: datetime | None = None
         self._started_seen = False
 
     def make_specs(self, config: ServerConfig) -> dict[str, IncidentSpec]:
         """This detector's incident groups."""
-        return {
-            "queue_congestion": IncidentSpec(
+        return by_group(
+            IncidentSpec.of(
                 "queue_congestion",
                 Severity.WARNING,
                 _explain_congestion,
                 CONGESTION_HINT,
                 gap=config.congestion_gap,
                 min_count=config.congestion_min_events,
-                reducers={"max_size": Reduce.MAX, "peak": Reduce.MAX, "threshold": Reduce.MAX},
+                highest="max_size peak threshold",
             ),
-            "restart": IncidentSpec(
+            IncidentSpec.of(
                 "restart",
                 Severity.INFO,
                 lambda incident: _explain_restart(incident, False),
                 gap=config.restart_gap,
-                reducers={"shutdown": Reduce.COUNTS, "versions": Reduce.UNIQUE},
                 classify=self._classify_restart,
+                counted="shutdown",
+                distinct="versions",
             ),
-        }
+        )
 
     def _classify_restart(self, incident: Incident) -> Verdict:
         shutdown = incident.fact("shutdown") or {}

@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 
 __all__ = ["register", "run"]
 
-EPILOG = """\
+EXAMPLES = """\
 examples:
   ome-events analyze /var/log/ovenmediaengine
   ome-events analyze /var/log/ovenmediaengine --since yesterday --until today
@@ -43,19 +43,18 @@ exit status: 0 ok, 1 findings at or above --fail-on, 2 usage error
 _SEVERITY_TITLES = {"error": "Errors", "warning": "Warnings", "info": "Notes"}
 
 
-def register(subparsers: Any) -> argparse.ArgumentParser:
-    """Declare ``analyze`` and its options (imports nothing heavy)."""
-    parser: argparse.ArgumentParser = subparsers.add_parser(
-        "analyze",
-        help="find abnormal streams and other trouble in a log",
-        description=(
-            "Analyze an OME event log: abnormal streams, B-frames, long key-frame intervals,"
-            " reconnect loops, failing pushes and recordings, restarts, queue congestion,"
-            " REST API errors and access-control bursts."
-        ),
-        epilog=EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
+#: The command's line in ``ome-events --help``.
+SUMMARY = "find abnormal streams and other trouble in a log"
+#: What ``ome-events analyze --help`` says first.
+DESCRIPTION = (
+    "Analyze an OME event log: abnormal streams, B-frames, long key-frame intervals,"
+    " reconnect loops, failing pushes and recordings, restarts, queue congestion,"
+    " REST API errors and access-control bursts."
+)
+
+
+def register(parser: argparse.ArgumentParser) -> None:
+    """Declare the command's options."""
     parser.add_argument(
         "path",
         metavar="PATH",
@@ -81,7 +80,6 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
         default="auto",
         help="colour and tables: auto (on a terminal, unless NO_COLOR is set), always, never",
     )
-    return parser
 
 
 def run(args: argparse.Namespace) -> int:
@@ -90,10 +88,8 @@ def run(args: argparse.Namespace) -> int:
 
     import ome_events
     from ome_events.analyze import Severity, analyze
-    from ome_events.cli.runtime import setup_logging
     from ome_events.timeparse import parse_user_time
 
-    setup_logging()  # bad lines are reported on stderr as the other commands do
     now = datetime.now().astimezone()
     try:
         since = parse_user_time(args.since, now=now) if args.since else None

@@ -8,17 +8,14 @@ import io
 import sys
 from typing import Any
 
-from ome_events.cli.history import History
+from ome_events.cli.history import History, with_history
 from ome_events.cli.options import (
-    UsageError,
     add_filter_options,
     add_path_argument,
-    build_filter,
+    command_filter,
     display_zone,
-    resolve_path,
-    warn_unknown_names,
 )
-from ome_events.cli.runtime import guarded, setup_logging, warn
+from ome_events.cli.runtime import guarded, warn
 
 EXAMPLES = """\
 examples:
@@ -31,21 +28,20 @@ examples:
 """
 
 
-def register(subparsers: Any) -> argparse.ArgumentParser:
-    """Declare ``export`` and its options."""
-    parser: argparse.ArgumentParser = subparsers.add_parser(
-        "export",
-        help="write the filtered events as CSV, JSON Lines or Parquet",
-        description=(
-            "Write the events of an OME event log that pass the filters, oldest first:\n"
-            "as CSV (one row per event, under a header; formula-like cells neutralised), or\n"
-            "as JSON Lines (each event's original object: the output is itself an events.log),\n"
-            "or as Parquet: a directory partitioned date=YYYY-MM-DD/[server=NAME/] (needs the\n"
-            "jupyter extra: pip install 'ome-events[jupyter]'; schema in docs/jupyter.md)."
-        ),
-        epilog=EXAMPLES,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
+#: The command's line in ``ome-events --help``.
+SUMMARY = "write the filtered events as CSV, JSON Lines or Parquet"
+#: What ``ome-events export --help`` says first.
+DESCRIPTION = (
+    "Write the events of an OME event log that pass the filters, oldest first:\n"
+    "as CSV (one row per event, under a header; formula-like cells neutralised), or\n"
+    "as JSON Lines (each event's original object: the output is itself an events.log),\n"
+    "or as Parquet: a directory partitioned date=YYYY-MM-DD/[server=NAME/] (needs the\n"
+    "jupyter extra: pip install 'ome-events[jupyter]'; schema in docs/jupyter.md)."
+)
+
+
+def register(parser: argparse.ArgumentParser) -> None:
+    """Declare the command's options."""
     add_path_argument(parser)
     output = parser.add_argument_group("output")
     output.add_argument(
@@ -88,19 +84,12 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
         ),
     )
     add_filter_options(parser)
-    parser.set_defaults(_parser=parser)
-    return parser
 
 
 def run(args: argparse.Namespace) -> int:
     """Export the events; returns the exit status."""
     parser: argparse.ArgumentParser = args._parser
-    setup_logging()
-    try:
-        event_filter = build_filter(args)
-    except UsageError as error:
-        parser.error(str(error))
-    warn_unknown_names(args)
+    event_filter = command_filter(args)
     fmt = args.format
     if fmt is None:
         fmt = (
@@ -109,51 +98,34 @@ def run(args: argparse.Namespace) -> int:
     if fmt == "parquet":
         if not args.output:
             parser.error("--format parquet needs -o DIR (a dataset is a directory)")
-        return guarded(lambda: _parquet(args, event_filter))
+        return guarded(lambda: with_history(args, event_filter, lambda h: _parquet(args, h)))
     if args.partition_by_server or args.server:
         parser.error("--partition-by-server and --server apply to --format parquet only")
 
-    def body() -> int:
+    def export(history: History) -> int:
         from ome_events.export import IpRedactor, write_csv, write_jsonl
 
-        try:
-            history = History.open(args, event_filter)
-        except FileNotFoundError as error:
-            warn(str(error))
-            return 1
         redactor = IpRedactor() if args.redact_ip else None
         events = history.last(args.limit, args.offset)
-        try:
-            if fmt == "csv":
-                with _open_text(args.output) as out:
-                    count = write_csv(events, out, tz=display_zone(args), redactor=redactor)
-            else:
-                with _open_binary(args.output) as binary:
-                    count = write_jsonl(events, binary, redactor=redactor)
-        except BrokenPipeError:
-            raise
-        except OSError as error:
-            warn(f"{error.strerror or error}: {error.filename or resolve_path(args)}")
-            return 1
+        if fmt == "csv":
+            with _open_text(args.output) as out:
+                count = write_csv(events, out, tz=display_zone(args), redactor=redactor)
+        else:
+            with _open_binary(args.output) as binary:
+                count = write_jsonl(events, binary, redactor=redactor)
         history.finish()
         if args.output:
-            plural = "" if count == 1 else "s"
-            warn(f"wrote {count} event{plural} to {args.output}")
+            warn(f"wrote {count} event{'' if count == 1 else 's'} to {args.output}")
         return 0
 
-    return guarded(body)
+    return guarded(lambda: with_history(args, event_filter, export))
 
 
-def _parquet(args: argparse.Namespace, event_filter: Any) -> int:
+def _parquet(args: argparse.Namespace, history: History) -> int:
     try:
         from ome_events.export.parquet import write_parquet
     except ImportError as error:
         warn(f"--format parquet needs pyarrow: pip install 'ome-events[jupyter]' ({error})")
-        return 1
-    try:
-        history = History.open(args, event_filter)
-    except FileNotFoundError as error:
-        warn(str(error))
         return 1
     try:
         count = write_parquet(

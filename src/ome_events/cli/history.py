@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
 from ome_events.cli.options import resolve_path
@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from ome_events.position import Position
     from ome_events.reader import EventReader
 
-__all__ = ["History"]
+__all__ = ["History", "with_history"]
 
 
 class History:
@@ -114,3 +114,26 @@ class History:
         if self.bad_lines:
             plural = "s" if self.bad_lines != 1 else ""
             warn(f"{self.bad_lines} bad line{plural} skipped")
+
+
+def with_history(
+    args: argparse.Namespace,
+    event_filter: EventFilter,
+    work: Callable[[History], int],
+    *,
+    follow: bool = False,
+) -> int:
+    """Open the command's history and run ``work`` on it; a missing path or a file that
+    cannot be read is a message and status 1 (a closed pipe is left to the runtime)."""
+    try:
+        history = History.open(args, event_filter, follow=follow)
+    except FileNotFoundError as error:
+        warn(str(error))
+        return 1
+    try:
+        return work(history)
+    except BrokenPipeError:
+        raise
+    except OSError as error:
+        warn(f"{error.strerror or error}: {error.filename or resolve_path(args)}")
+        return 1

@@ -22,10 +22,12 @@ __all__ = [
     "DEFAULT_PATH",
     "PATH_ENV",
     "UsageError",
+    "add_command",
     "add_filter_options",
     "add_output_options",
     "add_path_argument",
     "build_filter",
+    "command_filter",
     "count_or_all",
     "display_zone",
     "resolve_path",
@@ -93,6 +95,22 @@ def count_or_all(text: str) -> int | None:
 
 
 # -- registering options -------------------------------------------------------------------
+
+
+def add_command(
+    subparsers: Any, name: str, *, summary: str, description: str, epilog: str
+) -> argparse.ArgumentParser:
+    """Declare a command: its one-line ``summary`` (in ``ome-events --help``), its
+    description and its examples (``epilog``, shown as written)."""
+    parser: argparse.ArgumentParser = subparsers.add_parser(
+        name,
+        help=summary,
+        description=description,
+        epilog=epilog,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.set_defaults(_parser=parser)
+    return parser
 
 
 def add_path_argument(parser: argparse.ArgumentParser) -> None:
@@ -247,6 +265,18 @@ def build_filter(args: argparse.Namespace, *, now: datetime | None = None) -> Ev
         since=since,
         until=until,
     )
+
+
+def command_filter(args: argparse.Namespace) -> EventFilter:
+    """The filter of a reading command: :func:`build_filter`, a usage error (status 2, with
+    the command's usage) for a bad value, and a note for names OME does not document."""
+    parser: argparse.ArgumentParser = args._parser
+    try:
+        event_filter = build_filter(args)
+    except UsageError as error:
+        parser.error(str(error))
+    warn_unknown_names(args)
+    return event_filter
 
 
 def warn_unknown_names(args: argparse.Namespace) -> None:

@@ -10,18 +10,15 @@ from collections.abc import Iterable, Iterator
 from datetime import datetime, timedelta, tzinfo
 from typing import TYPE_CHECKING, Any
 
-from ome_events.cli.history import History
+from ome_events.cli.history import History, with_history
 from ome_events.cli.options import (
-    UsageError,
     add_filter_options,
     add_output_options,
     add_path_argument,
-    build_filter,
+    command_filter,
     display_zone,
-    resolve_path,
-    warn_unknown_names,
 )
-from ome_events.cli.runtime import guarded, setup_logging, warn
+from ome_events.cli.runtime import guarded
 from ome_events.cli.style import is_terminal
 
 if TYPE_CHECKING:
@@ -53,19 +50,18 @@ BAR_WIDTH = 30
 _WALL_EPOCH = datetime(1970, 1, 1)
 
 
-def register(subparsers: Any) -> argparse.ArgumentParser:
-    """Declare ``stats`` and its options."""
-    parser: argparse.ArgumentParser = subparsers.add_parser(
-        "stats",
-        help="count events by level, category, type and time",
-        description=(
-            "Count the events of an OME event log that pass the filters: by level, category,\n"
-            "type, cause and source, and per time bucket; as tables with a small histogram,\n"
-            "or as JSON."
-        ),
-        epilog=EXAMPLES,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
+#: The command's line in ``ome-events --help``.
+SUMMARY = "count events by level, category, type and time"
+#: What ``ome-events stats --help`` says first.
+DESCRIPTION = (
+    "Count the events of an OME event log that pass the filters: by level, category,\n"
+    "type, cause and source, and per time bucket; as tables with a small histogram,\n"
+    "or as JSON."
+)
+
+
+def register(parser: argparse.ArgumentParser) -> None:
+    """Declare the command's options."""
     add_path_argument(parser)
     group = parser.add_argument_group("statistics")
     group.add_argument(
@@ -88,8 +84,6 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
     )
     add_filter_options(parser)
     add_output_options(parser, snapshot=False)
-    parser.set_defaults(_parser=parser)
-    return parser
 
 
 # -- counting -------------------------------------------------------------------------------
@@ -202,32 +196,18 @@ def _format_step(seconds: int) -> str:
 
 def run(args: argparse.Namespace) -> int:
     """Count the events and print the tables or JSON; returns the exit status."""
-    parser: argparse.ArgumentParser = args._parser
-    setup_logging()
-    try:
-        event_filter = build_filter(args)
-        if args.every != "auto":
+    event_filter = command_filter(args)
+    if args.every != "auto":
+        try:
             _step_seconds(args.every)
-    except (UsageError, ValueError) as error:
-        parser.error(str(error))
-    warn_unknown_names(args)
+        except ValueError as error:
+            args._parser.error(str(error))
     zone = display_zone(args)
 
-    def body() -> int:
-        try:
-            history = History.open(args, event_filter)
-        except FileNotFoundError as error:
-            warn(str(error))
-            return 1
+    def count(history: History) -> int:
         stats = Stats(zone, base=_base_for(args.every))
-        try:
-            for event in _with_progress(args, history, history.last(args.limit, args.offset)):
-                stats.add(event)
-        except BrokenPipeError:
-            raise
-        except OSError as error:
-            warn(f"{error.strerror or error}: {error.filename or resolve_path(args)}")
-            return 1
+        for event in _with_progress(args, history, history.last(args.limit, args.offset)):
+            stats.add(event)
         history.finish()
         step = stats.choose_step(args.every)
         if args.json:
@@ -236,7 +216,7 @@ def run(args: argparse.Namespace) -> int:
             _print_tables(args, stats, step, zone, history.bad_lines)
         return 0
 
-    return guarded(body)
+    return guarded(lambda: with_history(args, event_filter, count))
 
 
 def _base_for(every: str) -> int:

@@ -6,22 +6,19 @@ import argparse
 import os
 from typing import TYPE_CHECKING, Any
 
-from ome_events.cli.history import History
+from ome_events.cli.history import History, with_history
 from ome_events.cli.options import (
     DEFAULT_PATH,
     PATH_ENV,
-    UsageError,
     add_filter_options,
     add_output_options,
     add_path_argument,
-    build_filter,
+    command_filter,
     count_or_all,
     display_zone,
-    resolve_path,
-    warn_unknown_names,
 )
 from ome_events.cli.render import make_writer
-from ome_events.cli.runtime import guarded, setup_logging, warn
+from ome_events.cli.runtime import guarded, warn
 
 if TYPE_CHECKING:
     from ome_events.cli.render import EventWriter
@@ -44,18 +41,17 @@ examples:
 """
 
 
-def register(subparsers: Any) -> argparse.ArgumentParser:
-    """Declare ``tail`` and its options."""
-    parser: argparse.ArgumentParser = subparsers.add_parser(
-        "tail",
-        help="show the last events of a log, and follow new ones with -f",
-        description=(
-            "Show the last events of an OME event log, oldest first, one readable line each;\n"
-            "with -f, keep following it across the daily rollover."
-        ),
-        epilog=EXAMPLES,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
+#: The command's line in ``ome-events --help``.
+SUMMARY = "show the last events of a log, and follow new ones with -f"
+#: What ``ome-events tail --help`` says first.
+DESCRIPTION = (
+    "Show the last events of an OME event log, oldest first, one readable line each;\n"
+    "with -f, keep following it across the daily rollover."
+)
+
+
+def register(parser: argparse.ArgumentParser) -> None:
+    """Declare the command's options."""
     add_path_argument(parser)
     parser.add_argument(
         "-n",
@@ -91,25 +87,18 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
     )
     add_filter_options(parser, limit=False)
     add_output_options(parser)
-    parser.set_defaults(_parser=parser)
-    return parser
 
 
 def run(args: argparse.Namespace) -> int:
     """Show the events; returns the exit status."""
     parser: argparse.ArgumentParser = args._parser
-    setup_logging()
-    try:
-        event_filter = build_filter(args)
-    except UsageError as error:
-        parser.error(str(error))
+    event_filter = command_filter(args)
     if not args.follow:
         for option in ("checkpoint", "poll"):
             if getattr(args, option):
                 parser.error(f"--{option} needs -f/--follow")
     elif args.offset:
         parser.error("--offset cannot be used with -f/--follow (it would skip new events)")
-    warn_unknown_names(args)
     count: int | None
     if hasattr(args, "limit"):
         count = args.limit
@@ -119,27 +108,19 @@ def run(args: argparse.Namespace) -> int:
         count = DEFAULT_COUNT
     writer = make_writer(args, display_zone(args))
 
-    def body() -> int:
-        try:
-            history = History.open(args, event_filter, follow=args.follow)
-        except FileNotFoundError as error:
-            warn(str(error))
-            return 1
-        try:
-            if args.follow:
-                return _follow(args, history, event_filter, writer, count)
-            for event in history.last(count, args.offset):
-                writer.write(event)
-            writer.flush()
-        except BrokenPipeError:
-            raise
-        except OSError as error:
-            warn(f"{error.strerror or error}: {error.filename or resolve_path(args)}")
-            return 1
+    def show(history: History) -> int:
+        if args.follow:
+            return _follow(args, history, event_filter, writer, count)
+        for event in history.last(count, args.offset):
+            writer.write(event)
+        writer.flush()
         history.finish()
         return 0
 
-    return guarded(body, interrupted_status=0 if args.follow else None)
+    return guarded(
+        lambda: with_history(args, event_filter, show, follow=args.follow),
+        interrupted_status=0 if args.follow else None,
+    )
 
 
 def _follow(

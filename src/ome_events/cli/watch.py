@@ -40,22 +40,22 @@ REFRESH = 0.5
 KEEP_FINDINGS = 200
 
 
-def register(subparsers: Any) -> argparse.ArgumentParser:
-    """Declare ``watch`` and its options (imports nothing heavy)."""
-    parser: argparse.ArgumentParser = subparsers.add_parser(
-        "watch",
-        help="follow a live log: active streams and findings as they happen",
-        description=(
-            "Follow a live OME event log (across rotations) and show the active streams and"
-            " the analyzers' findings as they happen."
-        ),
-        epilog=(
-            "examples:\n"
-            "  ome-events watch /var/log/ovenmediaengine\n"
-            "  ome-events watch /var/log/ovenmediaengine --plain | grep --line-buffered bframes\n"
-        ),
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
+#: The command's line in ``ome-events --help``.
+SUMMARY = "follow a live log: active streams and findings as they happen"
+#: What ``ome-events watch --help`` says first.
+DESCRIPTION = (
+    "Follow a live OME event log (across rotations) and show the active streams and"
+    " the analyzers' findings as they happen."
+)
+EXAMPLES = (
+    "examples:\n"
+    "  ome-events watch /var/log/ovenmediaengine\n"
+    "  ome-events watch /var/log/ovenmediaengine --plain | grep --line-buffered bframes\n"
+)
+
+
+def register(parser: argparse.ArgumentParser) -> None:
+    """Declare the command's options."""
     parser.add_argument("path", metavar="PATH", help="the log directory, or its events.log")
     parser.add_argument(
         "--from-start",
@@ -70,14 +70,12 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
         action="store_true",
         help="write plain lines even on a terminal (the default when not on one)",
     )
-    return parser
 
 
 def run(args: argparse.Namespace) -> int:
     """Follow and analyze until interrupted; return the exit status."""
-    from ome_events.cli.runtime import guarded, setup_logging
+    from ome_events.cli.runtime import guarded
 
-    setup_logging()
     return guarded(lambda: _watch(args), interrupted_status=0)
 
 

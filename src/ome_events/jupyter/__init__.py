@@ -19,22 +19,17 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ome_events._lazy import lazy_attributes
+
 if TYPE_CHECKING:
+    from ome_events.analyze.html import FindingsTable, ReportView, report_html, report_text
     from ome_events.jupyter.frames import (
         EVENT_COLUMNS,
         FINDING_COLUMNS,
         findings_dataframe,
         to_dataframe,
     )
-    from ome_events.jupyter.html import (
-        EventTable,
-        FindingsTable,
-        ReportView,
-        report_html,
-        report_text,
-        table,
-        view,
-    )
+    from ome_events.jupyter.html import EventTable, table, view
     from ome_events.jupyter.plots import event_counts, findings_overview, timeline
 
 _LAZY = {
@@ -42,32 +37,15 @@ _LAZY = {
         ("EVENT_COLUMNS", "FINDING_COLUMNS", "findings_dataframe", "to_dataframe"),
         "ome_events.jupyter.frames",
     ),
+    **dict.fromkeys(("EventTable", "table", "view"), "ome_events.jupyter.html"),
     **dict.fromkeys(
-        (
-            "EventTable",
-            "FindingsTable",
-            "ReportView",
-            "report_html",
-            "report_text",
-            "table",
-            "view",
-        ),
-        "ome_events.jupyter.html",
+        ("FindingsTable", "ReportView", "report_html", "report_text"), "ome_events.analyze.html"
     ),
     **dict.fromkeys(("event_counts", "findings_overview", "timeline"), "ome_events.jupyter.plots"),
 }
 
 
-def __getattr__(name: str) -> object:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module 'ome_events.jupyter' has no attribute {name!r}")
-    import importlib
-
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
-
+__getattr__ = lazy_attributes(__name__, _LAZY)
 
 __all__ = [
     "EVENT_COLUMNS",

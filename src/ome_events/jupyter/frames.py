@@ -15,9 +15,9 @@ from typing import TYPE_CHECKING, Any, Literal
 import pandas as pd
 import pyarrow as pa
 
+from ome_events.analyze.html import findings_of
 from ome_events.export.parquet import SCHEMA
 from ome_events.export.rows import COLUMNS, event_tuples
-from ome_events.jupyter.html import findings_of
 from ome_events.model import Level
 from ome_events.reader import EventsSource, iter_events
 

@@ -20,30 +20,11 @@ from itertools import islice
 from typing import Any
 
 from ome_events.analyze.findings import Finding, Report
-from ome_events.analyze.html import (
-    FindingsTable,
-    ReportView,
-    finding_html,
-    findings_of,
-    report_html,
-    report_text,
-)
+from ome_events.analyze.html import FindingsTable, ReportView
 from ome_events.model import Event
-from ome_events.tables import MAX_CELL, TABLE, badge, cell, header, shorten, text_table, time_text
+from ome_events.tables import MAX_CELL, TABLE, badge, cell, header, text_table, time_text
 
-__all__ = [
-    "MAX_CELL",
-    "EventTable",
-    "FindingsTable",
-    "ReportView",
-    "finding_html",
-    "findings_of",
-    "report_html",
-    "report_text",
-    "shorten",
-    "table",
-    "view",
-]
+__all__ = ["EventTable", "table", "view"]
 
 
 _EVENT_HEADER = ("time", "level", "type", "cause", "source", "summary")

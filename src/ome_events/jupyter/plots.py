@@ -24,10 +24,11 @@ from matplotlib.axes import Axes
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
+from ome_events.analyze.html import findings_of
 from ome_events.export.rows import server_name
-from ome_events.jupyter.html import findings_of, shorten
 from ome_events.model import EventType, Level, SourceKind
 from ome_events.reader import EventsSource, iter_events
+from ome_events.tables import shorten
 
 if TYPE_CHECKING:
     from ome_events.analyze import Finding, Report

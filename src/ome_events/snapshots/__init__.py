@@ -35,6 +35,8 @@ from decoded JSON with the same rules, for readers that need a few values of eve
 
 from typing import TYPE_CHECKING
 
+from ome_events._lazy import lazy_attributes
+
 if TYPE_CHECKING:
     from ome_events.snapshots.classes import (
         AudioTrack,
@@ -60,27 +62,6 @@ if TYPE_CHECKING:
     )
     from ome_events.snapshots.raw import IMPLAUSIBLE_BITRATE_FACTOR, StreamFacts, stream_facts
     from ome_events.snapshots.schema import type_snapshot
-
-# The classes are many dataclasses (milliseconds to create): loaded on first use, so that
-# importing .raw (the terminal view does, at start-up) stays cheap.
-_MODULES = {
-    "IMPLAUSIBLE_BITRATE_FACTOR": "raw",
-    "StreamFacts": "raw",
-    "stream_facts": "raw",
-    "type_snapshot": "schema",
-}
-
-
-def __getattr__(name: str) -> object:
-    if name not in __all__:
-        raise AttributeError(f"module 'ome_events.snapshots' has no attribute {name!r}")
-    import importlib
-
-    module = importlib.import_module(f"ome_events.snapshots.{_MODULES.get(name, 'classes')}")
-    value = getattr(module, name)
-    globals()[name] = value
-    return value
-
 
 __all__ = [
     "IMPLAUSIBLE_BITRATE_FACTOR",
@@ -108,3 +89,11 @@ __all__ = [
     "stream_facts",
     "type_snapshot",
 ]
+
+# The classes are many dataclasses (milliseconds to create): loaded on first use, so that
+# importing .raw (the terminal view does, at start-up) stays cheap.
+_RAW = ("IMPLAUSIBLE_BITRATE_FACTOR", "StreamFacts", "stream_facts")
+_LAZY = dict.fromkeys(__all__, "ome_events.snapshots.classes")
+_LAZY.update(dict.fromkeys(_RAW, "ome_events.snapshots.raw"))
+_LAZY["type_snapshot"] = "ome_events.snapshots.schema"
+__getattr__ = lazy_attributes(__name__, _LAZY)

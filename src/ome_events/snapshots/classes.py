@@ -17,29 +17,6 @@ from typing import Any, ClassVar, Literal
 
 from ome_events.snapshots.raw import best_frame_rate, frames_to_seconds
 
-__all__ = [
-    "AudioTrack",
-    "ConfigSnapshot",
-    "GenericSnapshot",
-    "HlsDumpSnapshot",
-    "MultiplexChannelSnapshot",
-    "MuxOutputStream",
-    "MuxSourceStream",
-    "Program",
-    "ProgramItem",
-    "PushSnapshot",
-    "RecordingSnapshot",
-    "ScheduledChannelSnapshot",
-    "ScheduledStream",
-    "Snapshot",
-    "SnapshotIssue",
-    "StreamRef",
-    "StreamSnapshot",
-    "Timebase",
-    "Track",
-    "VideoTrack",
-]
-
 _EMPTY: Mapping[str, Any] = MappingProxyType({})
 
 
