@@ -17,7 +17,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from tests.follow_helpers import make_line
+from tests.helpers.follow import make_line
 
 
 def rotated_name(directory: Path, day: date) -> Path:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.test_analyze_base import (
+from tests.helpers.analyze import (
     CAM,
     SERVER,
     abnormal,

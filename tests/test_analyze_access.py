@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.test_analyze_base import found, line, one, run
+from tests.helpers.analyze import found, line, one, run
 
 from ome_events.analyze import Severity
 

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import orjson
 import pytest
-from tests.conftest import SAMPLES, event_line
-from tests.test_analyze_base import SERVER, abnormal, at, created, line, prepared
+from tests.helpers.analyze import SERVER, abnormal, at, created, line, prepared
+from tests.helpers.lines import SAMPLES, event_line
 
 PYTHON = [sys.executable, "-m", "ome_events"]
 #: A guard against a hanging process, not a speed requirement.

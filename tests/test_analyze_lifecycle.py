@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from tests.test_analyze_base import (
+from tests.helpers.analyze import (
     CAM,
     SERVER,
     created,

@@ -5,8 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from tests.conftest import SAMPLES
-from tests.test_analyze_base import (
+from tests.helpers.analyze import (
     CAM,
     audio,
     created,
@@ -19,6 +18,7 @@ from tests.test_analyze_base import (
     stream_snapshot,
     video,
 )
+from tests.helpers.lines import SAMPLES
 
 import ome_events
 from ome_events.analyze import AnalyzerConfig, MediaAnalyzer, MediaConfig, Severity

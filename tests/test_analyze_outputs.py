@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.test_analyze_base import CAM, at, deleted, found, line, one, run, session
+from tests.helpers.analyze import CAM, at, deleted, found, line, one, run, session
 
 from ome_events.analyze import AnalyzerConfig, OutputsConfig, Severity
 

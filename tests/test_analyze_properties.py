@@ -9,8 +9,7 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from tests.conftest import SAMPLES
-from tests.test_analyze_base import (
+from tests.helpers.analyze import (
     SERVER,
     abnormal,
     created,
@@ -18,9 +17,9 @@ from tests.test_analyze_base import (
     events,
     line,
     prepared,
-    stream_snapshot,
-    video,
 )
+from tests.helpers.lines import SAMPLES
+from tests.strategies import jitter_lists, synthetic_logs
 
 import ome_events
 from ome_events import Event
@@ -59,85 +58,6 @@ def incrementally(items: list[Event], cuts: set[int]) -> list[Finding]:
         if index in cuts:
             analysis.pending()  # looking must not change anything
     return out + analysis.finish()
-
-
-# -- synthetic logs -----------------------------------------------------------------------------
-
-STREAMS = ["#default#app/a", "#default#app/b", "#default#live/c"]
-
-
-@st.composite
-def synthetic_logs(draw: st.DrawFn) -> list[bytes]:
-    """Lines of a small, busy server: sessions that may fail, B-frames, REST calls with
-    errors and delays, access failures; times strictly increasing."""
-    lines: list[bytes] = []
-    seconds = 0.0
-    open_ids: dict[str, int] = {}
-    next_id = 100
-    for _ in range(draw(st.integers(min_value=1, max_value=60))):
-        seconds += draw(st.integers(min_value=1, max_value=40_000)) / 1000
-        stream = draw(st.sampled_from(STREAMS))
-        action = draw(st.sampled_from(
-            ["create", "prepare", "delete", "bframes", "rest", "policy", "congestion"]
-        ))  # fmt: skip
-        if action == "create":
-            next_id += 1
-            open_ids[stream] = next_id
-            lines.append(created(seconds, next_id, stream))
-        elif action == "prepare" and stream in open_ids:
-            snapshot = stream_snapshot(video(keyFrameInterval=draw(st.sampled_from([1.0, 300.0]))))
-            lines.append(prepared(seconds, open_ids[stream], stream, snapshot))
-        elif action == "delete" and stream in open_ids:
-            lines.append(deleted(seconds, open_ids.pop(stream), stream))
-        elif action == "bframes":
-            lines.append(abnormal(seconds, "BFrameDetected", stream))
-        elif action == "rest":
-            rid = f"r{len(lines)}"
-            status = draw(st.sampled_from([200, 200, 404, 500]))
-            took = draw(st.sampled_from([0.01, 0.3, 3.0]))
-            lines.append(
-                line(
-                    seconds,
-                    "RestApiRequested",
-                    SERVER,
-                    f"REST API requested. Method: GET, Path: /v1/{stream[-1]},"
-                    f" Version: HTTP/1.1, RemoteAddress: 192.0.2.1:5, RequestID: {rid}",
-                )
-            )
-            seconds += took
-            lines.append(
-                line(
-                    seconds,
-                    "RestApiResponded",
-                    SERVER,
-                    f"REST API responded. Status: {status}, RequestID: {rid}",
-                )
-            )
-        elif action == "policy":
-            lines.append(
-                line(
-                    seconds,
-                    "VerifyingSignedPolicyFailed",
-                    stream,
-                    "Signed policy verification failed. Url: x,"
-                    " RemoteAddress: 203.0.113.9:1, Message: Policy expired",
-                    level="Error",
-                )
-            )
-        elif action == "congestion":
-            lines.append(
-                line(
-                    seconds,
-                    "InternalQueueCongestion",
-                    SERVER,
-                    "Internal queue congestion. QueueName: Q, Size: 600,"
-                    " Threshold: 500, PeakSize: 700",
-                )
-            )
-    return lines  # fmt: skip
-
-
-jitter_lists = st.lists(st.integers(min_value=0, max_value=999), min_size=1, max_size=50)
 
 
 class TestOrderDoesNotMatter:

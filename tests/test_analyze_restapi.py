@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.test_analyze_base import SERVER, events, found, line, one, run
+from tests.helpers.analyze import SERVER, events, found, line, one, run
 
 from ome_events.analyze import Severity
 from ome_events.summary import remote_ip, rest_request

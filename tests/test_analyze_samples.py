@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import pytest
-from tests.conftest import SAMPLES
+from tests.helpers.lines import SAMPLES
 
 import ome_events
 from ome_events.analyze import Finding, Report, Severity, analyze

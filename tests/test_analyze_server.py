@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.test_analyze_base import SERVER, found, line, one, run
+from tests.helpers.analyze import SERVER, found, line, one, run
 
 from ome_events.analyze import Severity
 

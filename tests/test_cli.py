@@ -6,7 +6,7 @@ import subprocess
 import sys
 
 import pytest
-from tests.cli_helpers import OME_EVENTS
+from tests.helpers.cli import OME_EVENTS
 
 import ome_events
 

@@ -17,8 +17,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from tests.cli_helpers import KST_DIR, KST_EVENTS, OME_EVENTS, UTC_DIR, UTC_EVENTS
-from tests.conftest import event_line
+from tests.helpers.cli import KST_DIR, KST_EVENTS, OME_EVENTS, UTC_DIR, UTC_EVENTS
+from tests.helpers.lines import event_line
 
 from ome_events import parse_line, read_stream
 from ome_events.export import (

@@ -11,8 +11,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from tests.cli_helpers import KST_DIR, KST_EVENTS, OME_EVENTS, UTC_DIR, UTC_EVENTS
-from tests.conftest import SAMPLES
+from tests.helpers.cli import KST_DIR, KST_EVENTS, OME_EVENTS, UTC_DIR, UTC_EVENTS
+from tests.helpers.lines import SAMPLES
 
 from ome_events.cli.stats import bar
 

@@ -18,8 +18,8 @@ from typing import Any
 
 import orjson
 import pytest
-from tests.cli_helpers import KST_DIR, OME_EVENTS, UTC_DIR, UTC_EVENTS, UTC_FILES, raw_objects
-from tests.conftest import SAMPLES, event_line
+from tests.helpers.cli import KST_DIR, OME_EVENTS, UTC_DIR, UTC_EVENTS, UTC_FILES, raw_objects
+from tests.helpers.lines import SAMPLES, event_line
 
 from ome_events.filters import EventFilter
 

@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from tests.conftest import SAMPLES, event_line
+from tests.helpers.lines import SAMPLES, event_line
 
 TMUX = shutil.which("tmux")
 pytestmark = pytest.mark.skipif(

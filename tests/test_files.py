@@ -9,7 +9,7 @@ from pathlib import Path
 
 from hypothesis import given
 from hypothesis import strategies as st
-from tests.conftest import event_line
+from tests.helpers.lines import event_line
 
 from ome_events.files import (
     CHUNK_SIZE,

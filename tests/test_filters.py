@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tests.conftest import SAMPLES, event_line
+from tests.helpers.lines import SAMPLES, event_line
 
 from ome_events import Level, parse_line, read_events
 from ome_events.filters import EventFilter, newest

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import orjson
 import pytest
-from tests.follow_helpers import OmeLikeLog, make_line
+from tests.helpers.follow import OmeLikeLog, make_line
 
 from ome_events import ParseError, follow
 from ome_events.follower import Follower, Position, read_checkpoint

@@ -11,7 +11,7 @@ from pathlib import Path
 from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
-from tests.follow_helpers import OmeLikeLog
+from tests.helpers.follow import OmeLikeLog
 
 from ome_events import follow
 from ome_events.follower import Follower

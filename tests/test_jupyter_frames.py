@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 
 import pandas as pd
 import pytest
-from tests.conftest import SAMPLES
+from tests.helpers.lines import SAMPLES
 
 from ome_events import Level, read_events
 from ome_events.analyze import Severity, analyze

@@ -12,7 +12,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from tests.conftest import SAMPLES, event_line
+from tests.helpers.lines import SAMPLES, event_line
 
 from ome_events import Event, read_events
 from ome_events.analyze import Finding, Report, Severity, Subject, SubjectKind, analyze

@@ -9,7 +9,7 @@ import matplotlib
 import pytest
 from matplotlib.axes import Axes
 from matplotlib.patches import Rectangle
-from tests.conftest import SAMPLES
+from tests.helpers.lines import SAMPLES
 
 from ome_events import Level, read_events
 from ome_events.analyze import analyze

@@ -7,7 +7,7 @@ from dataclasses import FrozenInstanceError
 
 import orjson
 import pytest
-from tests.conftest import STREAM_CREATED, STREAM_PREPARED
+from tests.helpers.lines import STREAM_CREATED, STREAM_PREPARED
 
 from ome_events import Category, Cause, Event, EventType, Level, SourceId, SourceKind, parse_line
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import nbformat
 import pytest
 from nbclient import NotebookClient
-from tests.conftest import ROOT
+from tests.helpers.lines import ROOT
 
 NOTEBOOK = ROOT / "docs" / "example.ipynb"
 KERNEL = "python3"

@@ -19,7 +19,7 @@ import pyarrow as pa
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 import pytest
-from tests.conftest import SAMPLES
+from tests.helpers.lines import SAMPLES
 
 from ome_events import read_events
 from ome_events.parquet import COLUMNS, SCHEMA, write_parquet

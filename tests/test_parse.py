@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from tests.conftest import STREAM_CREATED, STREAM_PREPARED, event_line
+from tests.helpers.lines import STREAM_CREATED, STREAM_PREPARED, event_line
 
 from ome_events import Category, Cause, EventType, Level, LineDecoder, ParseError, parse_line
 

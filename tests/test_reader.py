@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from tests.conftest import event_line
+from tests.helpers.lines import event_line
 
 from ome_events import EventType, ParseError, read_events, read_stream
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import pytest
-from tests.conftest import PUSH_STARTED, STREAM_PREPARED
+from tests.helpers.lines import PUSH_STARTED, STREAM_PREPARED
 
 from ome_events import ParseError, parse_line
 from ome_events.snapshots import (

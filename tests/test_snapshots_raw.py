@@ -6,6 +6,7 @@ from typing import Any
 
 from hypothesis import given
 from hypothesis import strategies as st
+from tests.strategies import media_objects
 
 from ome_events.snapshots.raw import (
     bitrate_issues,
@@ -14,27 +15,6 @@ from ome_events.snapshots.raw import (
     may_have_garbage,
     number,
     stream_facts,
-)
-
-# What OME writes in a bitrate counter, and what a damaged or future line might hold.
-counters = st.one_of(
-    st.none(),
-    st.integers(-(2**40), 2**40),
-    st.integers(-(2**40), 2**40).map(str),
-    st.integers(0, 10**9).map(lambda n: f"00{n}"),
-    st.integers(0, 10**9).map(lambda n: f" {n}"),
-    st.floats(allow_nan=False, allow_infinity=False),
-    st.booleans(),
-    st.text(max_size=6),
-)
-media = st.fixed_dictionaries(
-    {},
-    optional={
-        "bitrate": counters,
-        "bitrateConf": counters,
-        "bitrateAvg": counters,
-        "bitrateLatest": counters,
-    },
 )
 
 
@@ -59,7 +39,7 @@ class TestNumbers:
 class TestBitrateRule:
     """The impossible-bitrate rule, and the pre-test that guards it."""
 
-    @given(media)
+    @given(media_objects)
     def test_pre_test_never_misses(self, values: dict[str, Any]) -> None:
         """Whatever the counters hold, an object the rule flags passes the pre-test."""
         if bitrate_issues(values):

@@ -8,24 +8,26 @@ import shutil
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import orjson
+from tests.helpers.lines import event_line
 
 START = datetime(2025, 3, 26, tzinfo=UTC)
 
 
 def make_line(number: int, *, long: bool = False) -> bytes:
     """Event line number ``number`` (summary ``n<number>``), ``long`` ones over 1024 bytes."""
-    obj: dict[str, object] = {
-        "time": (START + timedelta(milliseconds=number)).isoformat(timespec="milliseconds"),
-        "level": "Info",
-        "category": "StreamEvent",
-        "type": "StreamPrepared" if long else "StreamCreated",
-        "sourceId": "#default#app/cam",
-        "summary": f"n{number}",
-    }
+    extra = {}
     if long:
-        obj["snapshot"] = {"name": "cam", "tracks": [{"id": i, "type": "Data"} for i in range(80)]}
-    return orjson.dumps(obj) + b"\n"
+        extra["snapshot"] = {
+            "name": "cam",
+            "tracks": [{"id": i, "type": "Data"} for i in range(80)],
+        }
+    return event_line(
+        (START + timedelta(milliseconds=number)).isoformat(timespec="milliseconds"),
+        type="StreamPrepared" if long else "StreamCreated",
+        source="#default#app/cam",
+        summary=f"n{number}",
+        **extra,
+    )
 
 
 class OmeLikeLog:

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from tests.conftest import SAMPLES
+from tests.helpers.lines import SAMPLES
 
 # The console script installed next to the Python that runs the tests (the venv's bin/).
 OME_EVENTS = str(Path(sys.executable).parent / "ome-events")
