@@ -5,11 +5,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from html import escape
+from typing import TYPE_CHECKING, cast
 
-from ome_events.analyze.findings import Finding, Report
 from ome_events.humanize import clock_duration
 from ome_events.tables import MAX_CELL, TABLE, badge, cell, header, text_table, time_text
 from ome_events.text import escape_controls
+
+if TYPE_CHECKING:
+    # Annotations only: findings.py imports this module for its _repr_html_.
+    from ome_events.analyze.findings import Finding, Report
 
 __all__ = [
     "FindingsTable",
@@ -150,6 +154,7 @@ class ReportView:
 
 def findings_of(report_or_findings: Report | Iterable[Finding]) -> list[Finding]:
     """The findings of a report, or the findings given."""
-    if isinstance(report_or_findings, Report):
-        return list(report_or_findings.findings)
-    return list(report_or_findings)
+    findings: Iterable[Finding] | None = getattr(report_or_findings, "findings", None)
+    if findings is None:
+        findings = cast("Iterable[Finding]", report_or_findings)
+    return list(findings)

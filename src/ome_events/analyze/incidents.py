@@ -134,7 +134,7 @@ class IncidentSpec:
         ):
             reducers.update(dict.fromkeys(names.split(), how))
         return cls(
-            group, severity, explain, hint, gap, min_count, MappingProxyType(reducers), kind,
+            group, severity, explain, hint, gap, min_count, reducers, kind,
             classify,
         )  # fmt: skip
 

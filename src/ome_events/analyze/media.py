@@ -89,7 +89,13 @@ class MediaAnalyzer(BaseAnalyzer[MediaConfig]):
         config = self.config
         check_garbage = config.report_garbage
         check_audio = config.check_audio_bitrate
-        for track in tracks_of(event.raw.get("snapshot")):
+        snapshot = event.raw.get("snapshot")
+        tracks = snapshot.get("tracks") if type(snapshot) is dict else None
+        if type(tracks) is not list:
+            tracks = list(tracks_of(snapshot))  # a lone track, or no tracks at all
+        for track in tracks:
+            if type(track) is not dict:
+                continue
             media = track.get("video")
             if type(media) is dict:
                 self._video(event, track, media)
@@ -150,10 +156,17 @@ class MediaAnalyzer(BaseAnalyzer[MediaConfig]):
     def _video(self, event: Event, track: Mapping[str, Any], video: Mapping[str, Any]) -> None:
         config = self.config
         bframes = video.get("hasBframes") is True
-        current = number(video.get("framerate")) or 0.0
-        configured_rate = number(video.get("framerateConf")) or 0.0
+        # OME writes these as floats; anything else goes through the lax reading.
+        current = video.get("framerate")
+        if type(current) is not float:
+            current = number(current) or 0.0
+        configured_rate = video.get("framerateConf")
+        if type(configured_rate) is not float:
+            configured_rate = number(configured_rate) or 0.0
         rate = current if current > 0 else configured_rate
-        frames = number(video.get("keyFrameInterval")) or 0.0
+        frames = video.get("keyFrameInterval")
+        if type(frames) is not float:
+            frames = number(frames) or 0.0
         long_gop = frames > 0 and rate > 0 and frames / rate > config.max_keyframe_interval
         average = lowest = 0.0
         if configured_rate > 0:

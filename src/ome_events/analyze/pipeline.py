@@ -80,6 +80,7 @@ class Analysis:
         self.table = StreamTable(self.clock, config.max_table_streams)
         self.events = 0
         self._buffer = ReorderBuffer(config.reorder_window)
+        self._push = self._buffer.push
         book, clock = self.book, self.clock
         self.lifecycle = LifecycleAnalyzer(
             config.lifecycle, on_session=self.table.add_session, book=book, clock=clock
@@ -108,7 +109,7 @@ class Analysis:
         """Take one event; return the findings that became certain (often none)."""
         # The hot loop of `ome-events analyze`: the dispatch of released events is inlined.
         self.events += 1
-        released = self._buffer.push(event)
+        released = self._push(event)
         if not released:
             return []
         clock = self.clock

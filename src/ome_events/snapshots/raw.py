@@ -140,7 +140,14 @@ def may_have_garbage(media: Mapping[str, Any]) -> bool:
         and configured.isdigit()
         and (average is None or (type(average) is str and average.isdigit()))
     ):
-        return len(latest) > len(bitrate.lstrip("0")) or len(latest) > len(configured.lstrip("0"))
+        # Plain digits, so nothing is negative; 20 times the larger of the two references
+        # has more digits than it (leading zeros, which OME never writes, go the long way).
+        b = 0 if bitrate == "0" else len(bitrate)
+        c = 0 if configured == "0" else len(configured)
+        if (not b or bitrate[0] != "0") and (not c or configured[0] != "0"):
+            reference = b if b > c else c
+            return reference > 0 and len(latest) > reference
+        return True
     if type(latest) is int and type(bitrate) is int and type(configured) is int:
         return (
             latest < 0
