@@ -234,3 +234,144 @@ def synthetic_logs(draw: st.DrawFn) -> list[bytes]:
 
 
 jitter_lists = st.lists(st.integers(min_value=0, max_value=999), min_size=1, max_size=50)
+
+
+# Hostile values: what a damaged, fuzzed or malicious line may hold in any field.
+
+
+def nested(depth: int, leaf: Any = 1) -> Any:
+    """A value nested ``depth`` levels deep (lists and objects alternating)."""
+    value = leaf
+    for level in range(depth):
+        value = [value] if level % 2 else {"a": value}
+    return value
+
+
+edge_times = st.one_of(
+    st.sampled_from(
+        [
+            "0001-01-01T00:00:00",
+            "0001-01-01T00:00:00-23:59",
+            "9999-12-31T23:59:59.999+00:00",
+            "9999-12-31T23:59:59.999-23:59",
+            "1899-12-31T23:59:59.999+00:00",
+            "1900-01-01T00:00:00.000+14:00",
+            "8999-12-31T23:59:59.999-23:59",
+            "1970-01-01T00:00:00.000+00:00",
+            "2025-03-26T05:21:46.315+23:59",
+            "2025-03-26",
+            "2025-03-26T05:21:46",
+            "",
+            "yesterday",
+        ]
+    ),
+    times.map(format_time),
+)
+hostile_text = st.one_of(
+    st.text(max_size=30),
+    st.sampled_from(
+        [
+            "\x1b]0;pwned\x07\x1b[2J",
+            "\u202e\u2066evil\u2069",
+            '=HYPERLINK("http://x")',
+            "[red]markup[/red]",
+            "203.0.113.40:1935",
+            "rtmp%3A%2F%2F203.0.113.40/app",
+            "x" * 5000,
+            "#default#app/" + "s" * 300,
+            "#",
+            "##/",
+            "\ud7ff\ue000",
+        ]
+    ),
+)
+hostile_numbers = st.one_of(
+    st.sampled_from([0, -1, -0.0, 1e308, -1e308, 2**63, 2**64 + 1, -(2**63) - 1, 1e-308, 0.5]),
+    st.integers(),
+    st.floats(allow_nan=False, allow_infinity=False),
+)
+hostile_scalars = st.one_of(st.none(), st.booleans(), hostile_numbers, hostile_text)
+hostile_values = st.one_of(
+    hostile_scalars,
+    st.sampled_from([3, 100, 200, 254, 255, 300, 900, 1000]).map(nested),
+    st.recursive(
+        hostile_scalars,
+        lambda inner: st.one_of(
+            st.lists(inner, max_size=3), st.dictionaries(hostile_text, inner, max_size=3)
+        ),
+        max_leaves=8,
+    ),
+)
+# A stream snapshot whose every field may be odd: numbers out of any range, wrong types.
+hostile_tracks = st.lists(
+    st.fixed_dictionaries(
+        {"id": hostile_values, "type": st.sampled_from(["Video", "Audio", "Data", "x"])},
+        optional={
+            "video": st.dictionaries(
+                st.sampled_from(
+                    [
+                        "codec",
+                        "width",
+                        "height",
+                        "bitrate",
+                        "bitrateConf",
+                        "bitrateAvg",
+                        "bitrateLatest",
+                        "framerate",
+                        "framerateConf",
+                        "framerateAvg",
+                        "keyFrameInterval",
+                        "hasBframes",
+                        "timebase",
+                    ]
+                ),
+                hostile_values,
+                max_size=8,
+            ),
+            "audio": st.dictionaries(
+                st.sampled_from(["codec", "bitrate", "bitrateConf", "bitrateAvg", "samplerate"]),
+                hostile_values,
+                max_size=5,
+            ),
+        },
+    ),
+    max_size=3,
+)
+hostile_snapshots = st.one_of(
+    hostile_values,
+    st.fixed_dictionaries(
+        {"tracks": hostile_tracks},
+        optional={"name": hostile_values, "createdTime": edge_times, "state": hostile_text},
+    ),
+    st.fixed_dictionaries(
+        {"id": hostile_values, "state": st.sampled_from(["error", "stopped", "ready"])},
+        optional={
+            "sentBytes": hostile_numbers,
+            "totalsentBytes": hostile_numbers,
+            "recordBytes": hostile_numbers,
+            "startTime": edge_times,
+            "stream": hostile_values,
+        },
+    ),
+)
+
+
+@st.composite
+def hostile_events(draw: st.DrawFn) -> dict[str, Any]:
+    """An event object with a hostile value in any of its fields (or none)."""
+    obj: dict[str, Any] = {
+        "time": draw(st.one_of(edge_times, hostile_values)) if draw(st.booleans()) else
+        format_time(draw(times)),
+        "level": draw(st.one_of(levels, hostile_values)),
+        "category": draw(st.one_of(categories, hostile_values)),
+        "type": draw(st.one_of(types, hostile_values)),
+        "sourceId": draw(st.one_of(source_ids, hostile_values)),
+        "summary": draw(st.one_of(hostile_text, hostile_values)),
+    }  # fmt: skip
+    if draw(st.booleans()):
+        obj["cause"] = draw(st.one_of(causes, hostile_values))
+    if draw(st.booleans()):
+        obj["snapshot"] = draw(hostile_snapshots)
+    if draw(st.integers(0, 4)) == 0:
+        obj[draw(hostile_text)] = draw(hostile_values)
+    return obj

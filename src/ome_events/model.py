@@ -17,8 +17,6 @@ from datetime import datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, NamedTuple, Self
 
-import orjson
-
 if TYPE_CHECKING:
     from ome_events.snapshots import Snapshot
 
@@ -330,6 +328,7 @@ class Origin(NamedTuple):
 
 
 class _EventSlots:
+    _line: bytes  # the line as read (set by the parsers; absent for events built by hand)
     _snapshot: Snapshot | None  # computed on first access
     _fields: Mapping[str, str]  # computed on first access
 
@@ -339,6 +338,7 @@ class _EventSlots:
     # (object.__setattr__ per field), this about 0.45 µs, most of the parser's budget.
     __slots__ = (
         "_fields",
+        "_line",
         "_snapshot",
         "category",
         "cause",
@@ -364,7 +364,7 @@ class Event(_EventSlots):
         cause: the cause (:class:`Cause`), or None for events without one.
         source: the parsed ``sourceId`` (:class:`SourceId`).
         summary: the one-line text OME wrote.
-        raw: the JSON object exactly as decoded; ``orjson.dumps(event.raw)`` writes it back.
+        raw: the JSON object exactly as decoded (:meth:`to_json` gives the line back).
         origin: file, line number and byte offset when read from a file (not compared).
 
     ``snapshot``, ``fields`` and ``message`` are computed on first access.
@@ -403,9 +403,9 @@ class Event(_EventSlots):
     @staticmethod
     def _from_parsed(*values: Any) -> Event:
         """The parsers' constructor: ``Event._from_parsed(time, level, category, type, cause,
-        source, summary, raw, origin)`` is the same event as ``Event(...)`` of those values,
-        without the cost of a frozen ``__init__`` (see ``_EventSlots``). They must already be
-        valid."""
+        source, summary, raw, origin, line)`` is the same event as ``Event(...)`` of the first
+        nine, remembering the line it was read from; without the cost of a frozen
+        ``__init__`` (see ``_EventSlots``). The values must already be valid."""
         event: Any = _new_filler(_EventFiller)
         (
             event.time,
@@ -417,6 +417,7 @@ class Event(_EventSlots):
             event.summary,
             event.raw,
             event.origin,
+            event._line,
         ) = values
         event.__class__ = Event
         made: Event = event
@@ -455,8 +456,15 @@ class Event(_EventSlots):
         return summary_message(self.summary)
 
     def to_json(self) -> bytes:
-        """The event as one JSON line (no newline), written back from ``raw``."""
-        return orjson.dumps(self.raw)
+        """The event as one JSON line (no newline): the line as it was read when the event
+        came from a log (whitespace around it removed), else written from ``raw``. Either
+        way, reading it back gives an equal event."""
+        try:
+            return self._line.strip()
+        except AttributeError:  # built by hand, or unpickled
+            from ome_events.text import dumps
+
+            return dumps(self.raw)
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (

@@ -39,6 +39,7 @@ from ome_events.text import excerpt
 
 __all__ = [
     "DEFAULT_MAX_LINE_BYTES",
+    "TIME_RANGE",
     "LineDecoder",
     "event_from_object",
     "parse_line",
@@ -46,6 +47,13 @@ __all__ = [
 
 #: The default longest line, newline excluded, that a decoder accepts.
 DEFAULT_MAX_LINE_BYTES = 64 * 1024 * 1024
+
+# Times outside these years are refused (bad lines): far from the ends of the calendar, so
+# that no window, time-zone conversion or bucket of any consumer can overflow.
+_FIRST_YEAR = 1900
+_LAST_YEAR = 8999
+#: The years an event's time may fall in, inclusive (its ``time`` as written, with its offset).
+TIME_RANGE = (_FIRST_YEAR, _LAST_YEAR)
 
 ErrorPolicy = Literal["raise", "skip", "collect"]
 
@@ -77,6 +85,15 @@ def _source(raw: Any, category: str) -> SourceId:
     return source
 
 
+def _describe(value: Any) -> str:
+    """A value for an error message, bounded in size whatever it is (never its full repr)."""
+    if isinstance(value, str):
+        return excerpt(value, 40)
+    if isinstance(value, list | dict):
+        return f"a JSON {'array' if isinstance(value, list) else 'object'}"
+    return excerpt(repr(value), 40)
+
+
 def _unknown(
     cls: type[Level] | type[Category] | type[EventType] | type[Cause],
     key: str,
@@ -87,16 +104,21 @@ def _unknown(
         raise ParseError(f"{key!r} is not a string", expected=f"{key!r} as a string")
     if strict:
         known = ", ".join(m.value for m in cls)
-        raise ParseError(f"unknown {key} {value!r}", expected=f"one of {known} (strict mode)")
+        raise ParseError(
+            f"unknown {key} {_describe(value)!r}", expected=f"one of {known} (strict mode)"
+        )
     return cls(value)
 
 
-def event_from_object(obj: Any, origin: Origin | None = None, strict: bool = False) -> Event:
-    """Build an Event from an already decoded JSON object.
+def event_from_object(
+    obj: Any, origin: Origin | None = None, strict: bool = False, line: bytes | None = None
+) -> Event:
+    """Build an Event from an already decoded JSON object (``line``: the text it was decoded
+    from, which :meth:`Event.to_json` gives back).
 
     Raises ParseError (without a location; callers add it) when a required key is missing
-    or has the wrong type. Unknown level/category/type/cause values are kept unless
-    ``strict``.
+    or has the wrong type, or the time is outside the accepted range (see
+    :data:`TIME_RANGE`). Unknown level/category/type/cause values are kept unless ``strict``.
     """
     if type(obj) is not dict:
         kind = "an array" if type(obj) is list else f"a JSON {type(obj).__name__}"
@@ -119,13 +141,18 @@ def event_from_object(obj: Any, origin: Origin | None = None, strict: bool = Fal
         time = _fromisoformat(time_text)
     except (TypeError, ValueError):
         raise ParseError(
-            f"'time' is not an ISO 8601 time: {excerpt(str(time_text), 40)}",
+            f"'time' is not an ISO 8601 time: {_describe(time_text)}",
             expected="'time' like 2025-03-26T05:21:46.315+00:00",
         ) from None
     if time.tzinfo is None:
         if strict:
             raise ParseError("'time' has no UTC offset", expected="a time with ±HH:MM offset")
         time = time.replace(tzinfo=UTC)
+    if not _FIRST_YEAR <= time.year <= _LAST_YEAR:
+        raise ParseError(
+            f"'time' {excerpt(time_text, 40)} is outside the accepted range",
+            expected=f"a time in the years {_FIRST_YEAR} to {_LAST_YEAR}",
+        )
 
     # Lookups first, type checks only on a miss: the common line costs a dict hit each.
     try:
@@ -154,7 +181,9 @@ def event_from_object(obj: Any, origin: Origin | None = None, strict: bool = Fal
     if type(summary) is not str:
         raise ParseError("'summary' is not a string", expected="'summary' as a string")
 
-    event = _make_event(time, level, category, event_type, cause, source, summary, obj, origin)
+    event = _make_event(
+        time, level, category, event_type, cause, source, summary, obj, origin, line
+    )
     if strict and "snapshot" in obj:
         from ome_events.snapshots import type_snapshot
 
@@ -199,7 +228,7 @@ def parse_line(
     if line_number is not None or file is not None:
         origin = Origin(file, line_number or 0, offset or 0)
     try:
-        return event_from_object(_decode_json(data), origin=origin, strict=strict)
+        return event_from_object(_decode_json(data), origin=origin, strict=strict, line=data)
     except ParseError as error:
         raise ParseError(
             error.reason,
@@ -361,7 +390,7 @@ class LineDecoder:
             start = offset
             offset += len(line) + newline
             try:
-                append(build(loads(line), _new_origin(Origin, (file, number, start)), strict))
+                append(build(loads(line), _new_origin(Origin, (file, number, start)), strict, line))
                 number += 1
                 continue
             except (_JSONDecodeError, ParseError) as error:
@@ -388,7 +417,7 @@ class LineDecoder:
             line = line[3:]
             try:
                 events.append(
-                    event_from_object(_loads(line), Origin(self.file, number, 0), self.strict)
+                    event_from_object(_loads(line), Origin(self.file, number, 0), self.strict, line)
                 )
                 return
             except (_JSONDecodeError, ParseError) as error:

@@ -25,6 +25,8 @@ import orjson
 __all__ = [
     "CONTROL_CHARACTERS",
     "EXCERPT_CHARS",
+    "MAX_NESTING",
+    "dumps",
     "escape_controls",
     "excerpt",
     "json_line",
@@ -104,8 +106,43 @@ def safe_json(data: bytes) -> bytes:
     return data
 
 
+#: How deep a value may be nested: orjson reads up to this many levels, and every value read
+#: from a log can be written back by :func:`dumps`.
+MAX_NESTING = 1024
+
+
+def dumps(value: Any, *, indent: bool = False) -> bytes:
+    """``value`` as compact (or indented) JSON, however deeply it is nested.
+
+    orjson writes at most about 250 levels and 64-bit integers; a value read from a log can
+    hold up to :data:`MAX_NESTING` levels (and a value built by hand any integer). Those
+    are written by the standard library's encoder, with the recursion limit raised for the
+    call.
+    """
+    try:
+        return orjson.dumps(value, option=orjson.OPT_INDENT_2 if indent else None)
+    except orjson.JSONEncodeError:
+        pass
+    import json
+    import sys
+
+    previous = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(previous, 4 * MAX_NESTING + 200))
+    try:
+        text = json.dumps(
+            value,
+            ensure_ascii=False,
+            allow_nan=False,
+            indent=2 if indent else None,
+            separators=None if indent else (",", ":"),
+        )
+    finally:
+        sys.setrecursionlimit(previous)
+    return text.encode("utf-8", "surrogatepass")
+
+
 def json_line(value: Any) -> bytes:
-    r"""One JSON line (with its newline) for a decoded JSON value.
+    r"""One JSON line (with its newline) for a decoded JSON value, however deep.
 
     orjson escapes the C0 controls (ESC, BEL, ...) as JSON requires; the others a terminal
     may act on (DEL, C1, bidirectional overrides) it writes raw, so they are written as
@@ -114,7 +151,7 @@ def json_line(value: Any) -> bytes:
     >>> json_line({"summary": "a\x1b[2J\x9b\u202eb"})
     b'{"summary":"a\\u001b[2J\\u009b\\u202eb"}\n'
     """
-    return safe_json(orjson.dumps(value)) + b"\n"
+    return safe_json(dumps(value)) + b"\n"
 
 
 def excerpt(data: bytes | str, limit: int = EXCERPT_CHARS) -> str:

@@ -3,6 +3,8 @@ example lines, and where the samples are."""
 
 from __future__ import annotations
 
+import json
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -69,5 +71,11 @@ def event_line(
 
 
 def line_of(obj: dict[str, Any]) -> bytes:
-    """One log line (with its newline) for a decoded event object."""
-    return orjson.dumps(obj) + b"\n"
+    """One log line (with its newline) for a decoded event object: compact, in OME's key
+    order (values orjson cannot write, deeper than 250 levels or integers beyond 64 bits,
+    are written by the standard library)."""
+    try:
+        return orjson.dumps(obj) + b"\n"
+    except orjson.JSONEncodeError:
+        sys.setrecursionlimit(max(sys.getrecursionlimit(), 5000))
+        return json.dumps(obj, separators=(",", ":"), ensure_ascii=False).encode() + b"\n"

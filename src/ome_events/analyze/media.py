@@ -25,6 +25,7 @@ from ome_events.analyze.incidents import Incident, IncidentSpec
 from ome_events.analyze.media_groups import media_specs
 from ome_events.model import Event
 from ome_events.snapshots.raw import (
+    frames_to_seconds,
     garbage_counters,
     integer,
     may_have_garbage,
@@ -167,7 +168,8 @@ class MediaAnalyzer(BaseAnalyzer[MediaConfig]):
         frames = video.get("keyFrameInterval")
         if type(frames) is not float:
             frames = number(frames) or 0.0
-        long_gop = frames > 0 and rate > 0 and frames / rate > config.max_keyframe_interval
+        seconds = frames_to_seconds(frames, rate) if rate > 0 else None
+        long_gop = seconds is not None and seconds > config.max_keyframe_interval
         average = lowest = 0.0
         if configured_rate > 0:
             average = number(video.get("framerateAvg")) or 0.0
@@ -187,7 +189,7 @@ class MediaAnalyzer(BaseAnalyzer[MediaConfig]):
                 {
                     "tracks": track_id,
                     "codecs": codec,
-                    "max_seconds": frames / rate,
+                    "max_seconds": seconds,
                     "max_frames": frames,
                     "framerate": rate,
                     "limit_seconds": config.max_keyframe_interval,

@@ -24,7 +24,7 @@ from typing import IO, TYPE_CHECKING, Any, NamedTuple, Protocol
 from ome_events import humanize
 from ome_events.cli.style import color_wanted, level_label, level_style, make_console
 from ome_events.snapshots.raw import stream_facts
-from ome_events.text import escape_controls, safe_json
+from ome_events.text import dumps, escape_controls, safe_json
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -221,11 +221,10 @@ def snapshot_json(event: Event) -> str | None:
     orjson escapes the C0 controls (ESC, BEL) as JSON requires; DEL, C1 and the bidi
     controls it writes raw, so they are escaped here, as ``\\u`` escapes (still JSON).
     """
-    import orjson
 
     if "snapshot" not in event.raw:
         return None
-    return safe_json(orjson.dumps(event.raw["snapshot"], option=orjson.OPT_INDENT_2)).decode()
+    return safe_json(dumps(event.raw["snapshot"], indent=True)).decode()
 
 
 # -- writers --------------------------------------------------------------------------------
@@ -312,16 +311,16 @@ class ColorWriter:
 
 
 class JsonWriter:
-    """Each event's original JSON object on its own line: the output is an events.log."""
+    """Each event's original JSON line: the output is an events.log."""
 
     def __init__(self, stream: IO[bytes]) -> None:
-        from ome_events.text import json_line
+        from ome_events.export.jsonl import event_json_line
 
         self._stream = stream
-        self._line = json_line
+        self._line = event_json_line
 
     def write(self, event: Event) -> None:
-        self._stream.write(self._line(event.raw))
+        self._stream.write(self._line(event))
 
     def flush(self) -> None:
         self._stream.flush()

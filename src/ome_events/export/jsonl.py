@@ -8,9 +8,18 @@ from typing import IO
 
 from ome_events.export.redact import IpRedactor
 from ome_events.model import Event
-from ome_events.text import json_line
+from ome_events.text import json_line, safe_json
 
-__all__ = ["write_jsonl"]
+__all__ = ["event_json_line", "write_jsonl"]
+
+
+def event_json_line(event: Event, redactor: IpRedactor | None = None) -> bytes:
+    """The event's JSON line, with its newline: the line as read (controls a terminal would
+    act on written as ``\\u`` escapes), or, with a redactor, its object with every address
+    masked."""
+    if redactor is None:
+        return safe_json(event.to_json()) + b"\n"
+    return json_line(redactor.value(event.raw))
 
 
 def write_jsonl(
@@ -21,16 +30,15 @@ def write_jsonl(
 ) -> int:
     """Write each event's original JSON object on its own line; returns the count.
 
-    Without a redactor this is ``orjson.dumps(event.raw)``: reading the output back gives
-    equal events. With one, every string in the object (summary, source, snapshot) has its
-    addresses masked. Control characters that JSON allows raw are written as ``\\u``
-    escapes (see :func:`json_line`): the same strings for a JSON reader, inert on a terminal.
+    Without a redactor each line is the one read (:meth:`Event.to_json`): reading the output
+    back gives equal events. With one, every string in the object (summary, source,
+    snapshot) has its addresses masked. Control characters that JSON allows raw are written
+    as ``\\u`` escapes: the same strings for a JSON reader, inert on a terminal.
     """
     count = 0
     batch: list[bytes] = []
     for event in events:
-        raw = event.raw if redactor is None else redactor.value(event.raw)
-        batch.append(json_line(raw))
+        batch.append(event_json_line(event, redactor))
         count += 1
         if len(batch) >= 512:
             out.write(b"".join(batch))

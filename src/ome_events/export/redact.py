@@ -60,14 +60,36 @@ class IpRedactor:
         return _ADDRESS.sub(self._replace, value)
 
     def value(self, value: Any) -> Any:
-        """A decoded JSON value with the addresses in every string replaced (keys too)."""
+        """A decoded JSON value with the addresses in every string replaced (keys too).
+
+        Walks the value with a stack of its own, so any depth a log can hold is fine.
+        """
         if isinstance(value, str):
             return self.text(value)
-        if isinstance(value, Mapping):
-            return {self.text(k): self.value(v) for k, v in value.items()}
-        if isinstance(value, list | tuple):
-            return [self.value(item) for item in value]
-        return value
+        if not isinstance(value, Mapping | list | tuple):
+            return value
+        text = self.text
+        top: Any = {} if isinstance(value, Mapping) else []
+        stack: list[tuple[Any, Any]] = [(value, top)]
+        while stack:
+            source, target = stack.pop()
+            items = source.items() if isinstance(source, Mapping) else enumerate(source)
+            for key, item in items:
+                if isinstance(item, str):
+                    copy: Any = text(item)
+                elif isinstance(item, Mapping):
+                    copy = {}
+                    stack.append((item, copy))
+                elif isinstance(item, list | tuple):
+                    copy = []
+                    stack.append((item, copy))
+                else:
+                    copy = item
+                if isinstance(target, dict):
+                    target[text(str(key))] = copy
+                else:
+                    target.append(copy)
+        return top
 
     def _replace(self, match: re.Match[str]) -> str:
         found = match.group()

@@ -13,10 +13,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from ome_events.export.jsonl import event_json_line
 from ome_events.export.redact import IpRedactor
 from ome_events.model import Event
 from ome_events.snapshots.raw import stream_facts
-from ome_events.text import json_line
 
 __all__ = ["COLUMNS", "event_rows", "event_tuples", "server_name"]
 
@@ -143,8 +143,7 @@ def event_tuples(
             name,
         )
         if raw:
-            data = event.raw if redactor is None else redactor.value(event.raw)
-            row += (json_line(data)[:-1].decode(),)
+            row += (event_json_line(event, redactor)[:-1].decode(),)
         yield row
 
 

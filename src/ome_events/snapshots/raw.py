@@ -44,18 +44,18 @@ BITRATE_KEYS = ("bitrate", "bitrateConf", "bitrateAvg", "bitrateLatest")
 def number(value: Any) -> float | None:
     """A JSON number, or a string holding one, as a float; None for anything else.
 
-    >>> number("2500000"), number(30), number(True), number("n/a")
-    (2500000.0, 30.0, None, None)
+    >>> number("2500000"), number(30), number(True), number("n/a"), number("inf")
+    (2500000.0, 30.0, None, None, None)
     """
     kind = type(value)
-    if kind is float or kind is int:
-        return float(value)
-    if kind is str:
-        try:
-            return float(value)
-        except ValueError:
-            return None
-    return None
+    if kind is not float and kind is not int and kind is not str:
+        return None
+    try:
+        found = float(value)
+    except (ValueError, OverflowError):  # not a number, or an integer beyond any float
+        return None
+    # "inf", "nan" and "1e999" are strings float() reads, but no figure OME writes.
+    return found if found - found == 0.0 else None
 
 
 def integer(value: Any) -> int | None:
@@ -234,7 +234,8 @@ def frames_to_seconds(frames: float | None, fps: float | None) -> float | None:
     """
     if frames is None or frames <= 0 or fps is None:
         return None
-    return frames / fps
+    seconds = frames / fps
+    return seconds if seconds - seconds == 0.0 else None  # a huge count at a tiny rate: unknown
 
 
 def stream_facts(snapshot: Any) -> StreamFacts | None:

@@ -1,0 +1,130 @@
+"""A fuzz run over real lines: sample lines mutated (bytes flipped, cut, nested, numbers and
+times replaced, controls inserted) and fed to the decoder, the renderers, the exporters and the
+analyzers. Each mutated line stands between two sentinels that must always come out.
+
+Bounded by a count, not a clock: ``OME_FUZZ_LINES`` (default 20,000) mutated lines, from a
+fixed seed (``OME_FUZZ_SEED``) so that a failure can be replayed.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import random
+import re
+from pathlib import Path
+
+import pytest
+from tests.helpers.lines import SAMPLES, event_line
+
+import ome_events
+from ome_events.analyze import Analysis
+from ome_events.cli.render import line_parts, plain_line, snapshot_json
+from ome_events.export import IpRedactor, write_csv, write_jsonl
+from ome_events.export.rows import event_tuples
+from ome_events.filters import EventFilter
+from ome_events.model import Level
+
+pytestmark = pytest.mark.slow
+
+EDGE_TIMES = [
+    b"0001-01-01T00:00:00",
+    b"9999-12-31T23:59:59.999+00:00",
+    b"1900-01-01T00:00:00.000-23:59",
+    b"8999-12-31T23:59:59.999+23:59",
+    b"2025-13-40T99:99:99",
+    b"",
+]
+EDGE_NUMBERS = [b"1e308", b"-1e308", b"18446744073709551617", b"-0.0", b"1e-400", b"-5", b"0"]
+CONTROLS = [b"\\u001b[2J", b"\\u202e", b"\\u0007", b"\xc2\x9b", b"\\ud800", b"\x00"]
+
+
+def mutate(line: bytes, rng: random.Random) -> bytes:
+    """One random mutation of a JSON line."""
+    choice = rng.randrange(8)
+    if choice == 0 and line:  # flip a byte
+        at = rng.randrange(len(line))
+        return line[:at] + bytes([rng.randrange(256)]) + line[at + 1 :]
+    if choice == 1:  # cut short
+        return line[: rng.randrange(len(line) + 1)]
+    if choice == 2:  # nest a value deeply
+        depth = rng.choice([10, 200, 254, 255, 300, 1000, 1100])
+        at = line.find(b'"summary":')
+        if at >= 0:
+            return line[: at + 10] + b"[" * depth + b"0" + b"]" * depth + b',"x":' + line[at + 10 :]
+    if choice == 3:  # a number replaced
+        numbers = list(re.finditer(rb"(?<=[:\[,])-?\d+(\.\d+)?", line))
+        if numbers:
+            match = rng.choice(numbers)
+            return line[: match.start()] + rng.choice(EDGE_NUMBERS) + line[match.end() :]
+    if choice == 4:  # the time replaced
+        edge = b'"time":"' + rng.choice(EDGE_TIMES) + b'"'
+        return re.sub(rb'"time":"[^"]*"', edge, line, count=1)
+    if choice == 5:  # a control character in a string
+        quotes = [m.start() for m in re.finditer(rb'":"', line)]
+        if quotes:
+            at = rng.choice(quotes) + 3
+            return line[:at] + rng.choice(CONTROLS) + line[at:]
+    if choice == 6:  # a string value replaced by another JSON type
+        other = rng.choice([b"null", b"[]", b"{}", b"1", b"true"])
+        return re.sub(
+            rb'"(level|category|type|sourceId|summary|cause)":"[^"]*"',
+            lambda m: b'"' + m.group(1) + b'":' + other,
+            line,
+            count=1,
+        )
+    return line + line[: rng.randrange(len(line) + 1)]  # garbage glued on
+
+
+def sample_lines() -> list[bytes]:
+    lines = []
+    for folder in ("server-utc", "server-kst"):
+        for event in ome_events.read_events(SAMPLES / folder):
+            lines.append(event.to_json())
+    return lines
+
+
+def drive(path: Path) -> list[str]:
+    """Everything downstream of the decoder over the file; the summaries read."""
+    reader = ome_events.read_events(path, errors="skip")
+    events = list(reader)
+    analysis = Analysis()
+    wanted = EventFilter(min_level=Level.WARNING, grep="x")
+    redactor = IpRedactor(key=b"fuzz")
+    for event in events:
+        plain_line(event, None)
+        line_parts(event, None)
+        snapshot_json(event)
+        wanted(event)
+        _ = event.snapshot, event.fields, event.message
+        analysis.feed(event)
+    analysis.pending()
+    analysis.finish()
+    write_csv(events, io.StringIO(), redactor=redactor)
+    write_jsonl(events, io.BytesIO(), redactor=redactor)
+    write_jsonl(events, io.BytesIO())
+    list(event_tuples(events, redactor=redactor))
+    decoder = ome_events.LineDecoder(errors="skip")
+    data = path.read_bytes()
+    for start in range(0, len(data), 777):
+        decoder.feed(data[start : start + 777])
+    decoder.close()
+    return [event.summary for event in events]
+
+
+def test_mutated_sample_lines(tmp_path: Path) -> None:
+    """Every mutated line is an event or a reported bad line; the sentinels always come out."""
+    rng = random.Random(int(os.environ.get("OME_FUZZ_SEED", "20250326")))
+    originals = sample_lines()
+    total = int(os.environ.get("OME_FUZZ_LINES", "20000"))
+    batch = 100
+    for first in range(0, total, batch):
+        path = tmp_path / f"batch{first}.log"
+        with open(path, "wb") as out:
+            for number in range(first, min(first + batch, total)):
+                out.write(event_line("2025-03-26T00:00:00.000+00:00", summary=f"sentinel {number}"))
+                out.write(mutate(rng.choice(originals), rng).replace(b"\n", b" ") + b"\n")
+            out.write(event_line("2025-03-26T00:00:00.000+00:00", summary="sentinel end"))
+        summaries = set(drive(path))
+        expected = {f"sentinel {n}" for n in range(first, min(first + batch, total))}
+        assert expected | {"sentinel end"} <= summaries
