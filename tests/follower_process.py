@@ -1,12 +1,13 @@
 """A follower process: prints the summary of every event it follows, one per line.
 
-    python tests/follower_process.py DIR CHECKPOINT [--poll]
+    python tests/follower_process.py DIR CHECKPOINT [--poll] [--end]
 
 Exits cleanly on SIGTERM (the checkpoint is saved on the way out), as a service would.
 """
 
 from __future__ import annotations
 
+import logging
 import signal
 import sys
 from pathlib import Path
@@ -22,14 +23,16 @@ def stop(signum: int, frame: FrameType | None) -> None:
 
 
 def main() -> None:
+    logging.basicConfig(level=logging.WARNING, format="%(message)s")  # warnings on stderr
     signal.signal(signal.SIGTERM, stop)
     directory, checkpoint = sys.argv[1], sys.argv[2]
     follower = ome_events.follow(
         directory,
-        start="start",
+        start="end" if "--end" in sys.argv else "start",
         checkpoint=checkpoint,
         poll="--poll" in sys.argv,
         poll_interval=0.02,
+        recheck_interval=0.2,
     )
     try:
         print("ready", flush=True)

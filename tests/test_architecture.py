@@ -15,6 +15,7 @@ SOURCE = Path(__file__).resolve().parent.parent / "src" / "ome_events"
 #: Each top-level module or package of ome_events, by layer, lowest first.
 LAYERS: list[set[str]] = [
     {"_version", "_lazy", "errors", "text", "humanize", "position", "timeparse", "tables"},
+    {"compressed"},
     {"summary", "snapshots"},
     {"model"},
     {"parse"},

@@ -20,6 +20,7 @@ from ome_events.files import (
     last_event_time,
     lines_backwards,
     ordered_log_files,
+    scan_log_directory,
 )
 
 WriteLog = Callable[..., Path]
@@ -29,18 +30,29 @@ class TestNames:
     """Which names belong to the log."""
 
     def test_recognised_names(self, tmp_path: Path) -> None:
-        """The base file, dated, numbered and compressed siblings; nothing else."""
+        """OME's dated names, logrotate's numbered and dateext ones, compressed or not; an
+        impossible date is still a rotated name (the content orders it)."""
         names = [
             "events.log",
             "events.log.20250326",
             "events.log.20250326.0",
             "events.log.20250325.gz",
             "events.log.20250324.1.gz",
+            "events.log.1",
+            "events.log.2.gz",
+            "events.log-20250323",
+            "events.log-20250322.gz",
+            "events.log-20250321-1742500000",
+            "events.log.2025-03-20",
+            "events.log.20251399",
         ]
-        others = ["events.log.old", "events.log.2025", "ovenmediaengine.log", "events.log.20251399"]
-        for name in names + others:
+        unrecognised = ["events.log.old", "events.log.2025", "events.log.bz2", "events.log-x"]
+        others = ["ovenmediaengine.log", "events.logger"]
+        for name in names + unrecognised + others:
             (tmp_path / name).write_bytes(b"")
         assert sorted(f.path.name for f in find_log_files(tmp_path)) == sorted(names)
+        found = scan_log_directory(tmp_path)
+        assert [p.name for p in found.unrecognised] == sorted(unrecognised)
 
     def test_parts_of_a_name(self) -> None:
         """Suffix date, clash index and compression are read from the name."""

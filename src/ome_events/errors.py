@@ -2,10 +2,14 @@
 
 The tree::
 
-    OmeEventsError                 base of everything raised on purpose here
-    └── ParseError(ValueError)     a line (or a compressed file) could not be read as an event:
-                                   carries file, line number, byte offset, an excerpt and
-                                   what was expected
+    OmeEventsError                  base of everything raised on purpose here
+    ├── ParseError(ValueError)      a line (or a compressed file) could not be read as an event:
+    │                               carries file, line number, byte offset, an excerpt and
+    │                               what was expected
+    ├── LogFileError(OSError)       a log file could not be read at all (permissions, a looping
+    │                               symlink, an I/O error): carries the path and the reason
+    └── CheckpointError(OSError)    a follower's checkpoint could not be used
+        └── CheckpointLocked        another follower holds it: carries the holder's process ID
 
 A ``ParseError`` also subclasses :class:`ValueError`, so code that already catches
 ``ValueError`` around parsing keeps working. It never means that anything after the bad
@@ -14,7 +18,7 @@ line is lost: every reader in this package continues with the next line.
 
 from __future__ import annotations
 
-__all__ = ["OmeEventsError", "ParseError"]
+__all__ = ["CheckpointError", "CheckpointLocked", "LogFileError", "OmeEventsError", "ParseError"]
 
 
 class OmeEventsError(Exception):
@@ -101,3 +105,43 @@ def _rebuild_parse_error(reason: str, state: dict[str, object]) -> ParseError:
     error.__dict__.update(state)
     error.args = (error._message(),)
     return error
+
+
+class LogFileError(OmeEventsError, OSError):
+    """A file of the log could not be read: ``path`` and ``reason`` say which and why.
+
+    Readers report it and go on with the other files; the follower retries the file.
+    """
+
+    def __init__(self, path: str, reason: str) -> None:
+        self.path = path
+        self.reason = reason
+        super().__init__(f"{path}: cannot be read: {reason}")
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (type(self), (self.path, self.reason))
+
+
+class CheckpointError(OmeEventsError, OSError):
+    """A checkpoint file could not be used: ``path`` and ``reason`` say which and why."""
+
+    def __init__(self, path: str, reason: str) -> None:
+        self.path = path
+        self.reason = reason
+        super().__init__(f"checkpoint {path}: {reason}")
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (type(self), (self.path, self.reason))
+
+
+class CheckpointLocked(CheckpointError):
+    """Another follower uses the checkpoint (one follower per checkpoint): ``pid`` is the
+    holder's process ID when known."""
+
+    def __init__(self, path: str, pid: int | None) -> None:
+        holder = f"process {pid}" if pid else "another process"
+        super().__init__(path, f"in use by {holder} (one follower per checkpoint)")
+        self.pid = pid
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (type(self), (self.path, self.pid))

@@ -6,37 +6,41 @@ the day of its last line, a restarted server never renames (one file spans days)
 operators compress or delete files at any time. So files are ordered by the time of their
 first event, read from their content, and the suffix only breaks ties.
 
-Recognised names, for a base name ``events.log``::
+Recognised names, for a base name ``events.log`` (each may end in ``.gz``)::
 
     events.log                    the file being written (last)
-    events.log.YYYYMMDD           rotated
-    events.log.YYYYMMDD.N         rotated, on a name clash
-    events.log.YYYYMMDD[.N].gz    compressed by logrotate or cron
+    events.log.YYYYMMDD[.N]       rotated by OME (.N on a name clash)
+    events.log.N                  rotated by logrotate's default numbered layout
+    events.log-YYYYMMDD[-N]       rotated by logrotate with dateext
+    events.log.YYYY-MM-DD         ... with another dateformat (also with "-")
 
-When both ``X`` and ``X.gz`` exist (gzip is still writing, or left the original behind), only
-``X`` is read, so no event is yielded twice.
+A sibling that starts like a rotated name but matches none of these (``events.log.old``,
+``events.log.bz2``) is reported by :func:`scan_log_directory`, never silently skipped. When both
+``X`` and ``X.gz`` exist (gzip is still writing, or left the original behind), only ``X`` is
+read, so no event is yielded twice. A file that cannot be read (permissions, a looping
+symlink, an I/O error) is listed with its reason; every other file is still read.
 """
 
 from __future__ import annotations
 
-import gzip
 import os
 import re
-import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import BinaryIO
 
 import orjson
 
+from ome_events.compressed import GzipReader
 from ome_events.errors import ParseError
 
 __all__ = [
     "BASE_NAME",
     "CHUNK_SIZE",
     "GZIP_MAGIC",
+    "LogDirectory",
     "LogFile",
     "find_log_files",
     "first_event_time",
@@ -47,7 +51,9 @@ __all__ = [
     "line_time",
     "lines_backwards",
     "open_log",
+    "order_log_files",
     "ordered_log_files",
+    "scan_log_directory",
     "stream_chunks",
     "uncompressed_size",
 ]
@@ -61,16 +67,27 @@ GZIP_MAGIC = b"\x1f\x8b"
 # How far into a file we look for its first event before giving up on ordering by content.
 _FIRST_EVENT_SCAN_BYTES = 4 << 20
 
-_ROTATED = re.compile(r"\.(?P<date>\d{8})(?:\.(?P<index>\d+))?(?P<gz>\.gz)?")
+# What follows the base name of a rotated file. The date is not trusted (see above), so an
+# impossible one (20250332) is still a rotated file, ordered by its content.
+_ROTATED = re.compile(
+    r"(?:"
+    r"[.-](?P<date>\d{8}|\d{4}-\d{2}-\d{2})(?:[.-](?P<index>\d+))?"  # dated, dateext
+    r"|\.(?P<number>\d{1,3})"  # logrotate's numbered layout (rotate 1 to 999)
+    r")?(?P<gz>\.gz)?"
+)
+# A name that starts like a rotated file: said to be unrecognised when no layout matches.
+_LOOKS_ROTATED = re.compile(r"[.-]")
 
 
 @dataclass(frozen=True, slots=True)
 class LogFile:
     """One file of an event log.
 
-    ``suffix_date`` and ``index`` come from the name (``events.log.20250326.1``) and are only
+    ``suffix_date`` and ``index`` come from the name (``events.log.20250326.1``; ``index`` is
+    also logrotate's number, ``events.log.2``, where a higher number is older) and are only
     used to break ties; ``first_time`` is the time of the first event in the file, read from
     its content by :func:`ordered_log_files` (None when the file has no readable event).
+    ``error`` says why the file cannot be read (None when it can).
     """
 
     path: Path
@@ -79,6 +96,8 @@ class LogFile:
     index: int | None = None
     compressed: bool = False
     first_time: datetime | None = None
+    numbered: bool = False
+    error: str | None = None
 
     @property
     def is_base(self) -> bool:
@@ -91,37 +110,81 @@ class LogFile:
         name = path.name
         if name == base:
             return cls(path, base)
-        if name == base + ".gz":
-            return cls(path, base, compressed=True)
         if not name.startswith(base):
             return None
         match = _ROTATED.fullmatch(name, len(base))
         if match is None:
             return None
-        try:
-            suffix = datetime.strptime(match["date"], "%Y%m%d").date()
-        except ValueError:
-            return None
+        compressed = match["gz"] is not None
+        if match["number"] is not None:
+            return cls(path, base, index=int(match["number"]), compressed=compressed, numbered=True)
+        suffix = None
+        if match["date"] is not None:
+            try:
+                suffix = date.fromisoformat(match["date"])
+            except ValueError:
+                suffix = None  # an impossible date: the content decides the order anyway
         index = int(match["index"]) if match["index"] is not None else None
-        return cls(path, base, suffix, index, compressed=match["gz"] is not None)
+        return cls(path, base, suffix, index, compressed=compressed)
 
 
-def find_log_files(directory: str | os.PathLike[str], base: str = BASE_NAME) -> list[LogFile]:
-    """The base file and every rotated sibling in ``directory``, unordered.
+@dataclass(frozen=True, slots=True)
+class LogDirectory:
+    """What a log directory holds: the files of the log (readable or not, each with its
+    reason) and the siblings whose names look rotated but match no known layout."""
 
-    A ``.gz`` whose uncompressed twin is also present is left out (see the module docstring).
+    files: list[LogFile]
+    unrecognised: list[Path]
+
+    @property
+    def unreadable(self) -> list[LogFile]:
+        """The files that cannot be read, each with ``error`` set."""
+        return [f for f in self.files if f.error is not None]
+
+
+def _reason(error: OSError) -> str:
+    return error.strerror or str(error)
+
+
+def scan_log_directory(directory: str | os.PathLike[str], base: str = BASE_NAME) -> LogDirectory:
+    """The base file and every rotated sibling in ``directory``, unordered, and the names
+    that look rotated but match no layout.
+
+    A name is looked at before the file: an unrelated looping symlink costs nothing, and one
+    that is named like a log file is listed with its reason. A ``.gz`` whose uncompressed
+    twin is also present is left out (see the module docstring).
     """
     folder = Path(directory)
     found: dict[str, LogFile] = {}
+    unrecognised: list[Path] = []
     for entry in os.scandir(folder):
-        if not entry.is_file():
+        name = entry.name
+        if not name.startswith(base):
             continue
-        log_file = LogFile.from_path(folder / entry.name, base)
-        if log_file is not None:
-            found[entry.name] = log_file
-    return [
+        log_file = LogFile.from_path(folder / name, base)
+        if log_file is None:
+            if _LOOKS_ROTATED.match(name, len(base)):
+                unrecognised.append(folder / name)
+            continue
+        try:
+            if not entry.is_file():
+                continue  # a directory or a device named like a log file
+            os.stat(entry.path)  # follows a symlink: a loop or a dangling link fails here
+        except FileNotFoundError:
+            continue  # deleted (or a dangling link): nothing to read
+        except OSError as error:
+            log_file = replace(log_file, error=_reason(error))
+        found[name] = log_file
+    files = [
         f for name, f in found.items() if not (f.compressed and name.removesuffix(".gz") in found)
     ]
+    return LogDirectory(files, sorted(unrecognised))
+
+
+def find_log_files(directory: str | os.PathLike[str], base: str = BASE_NAME) -> list[LogFile]:
+    """The base file and every rotated sibling in ``directory``, unordered (unreadable ones
+    too, with their ``error``)."""
+    return scan_log_directory(directory, base).files
 
 
 def is_gzip(path: str | os.PathLike[str]) -> bool:
@@ -131,10 +194,14 @@ def is_gzip(path: str | os.PathLike[str]) -> bool:
 
 
 def open_log(path: str | os.PathLike[str]) -> BinaryIO:
-    """Open a log file for binary reading, decompressing it when it is gzip."""
-    if is_gzip(path):
-        return gzip.open(path, "rb")  # type: ignore[return-value]
-    return open(path, "rb")
+    """Open a log file for binary reading, decompressing it when it is gzip (a damaged one
+    reads as far as it can; see :class:`~ome_events.compressed.GzipReader`)."""
+    stream = open(path, "rb")  # noqa: SIM115
+    if stream.read(2) == GZIP_MAGIC:
+        stream.seek(0)
+        return GzipReader(stream)  # type: ignore[return-value]
+    stream.seek(0)
+    return stream
 
 
 def iter_chunks(
@@ -152,26 +219,33 @@ def iter_chunks(
 def stream_chunks(
     stream: BinaryIO, name: str, *, start: int = 0, size: int | None = None
 ) -> Iterator[bytes]:
-    """:func:`iter_chunks` on a file already open (at its start), gzip or not."""
+    """:func:`iter_chunks` on a file already open (at its start), gzip or not.
+
+    A damaged gzip file yields everything it still holds (as ``gzip -dc`` does), then
+    raises :class:`ParseError` saying what was wrong and at which compressed byte.
+    """
     compressed = stream.read(2) == GZIP_MAGIC
     stream.seek(0)
-    source: Any = gzip.GzipFile(fileobj=stream, mode="rb") if compressed else stream
-    read = source.read
-    position = 0
-    try:
+    if not compressed:
         if start:
-            source.seek(start)
-            position = start
-        while chunk := read(size or CHUNK_SIZE):
-            position += len(chunk)
+            stream.seek(start)
+        while chunk := stream.read(size or CHUNK_SIZE):
             yield chunk
-    except (EOFError, gzip.BadGzipFile, zlib.error) as error:
+        return
+    source = GzipReader(stream)
+    position = 0
+    while chunk := source.read(size or CHUNK_SIZE):
+        if position + len(chunk) > start:
+            yield chunk[max(0, start - position) :]
+        position += len(chunk)
+    if source.damage is not None:
         raise ParseError(
-            f"compressed file is damaged or incomplete ({error})",
+            f"compressed file is damaged: {source.damage}, at compressed byte {source.offset};"
+            f" {position:,} bytes were recovered before it",
             expected="a complete gzip file",
             file=name,
             offset=position,
-        ) from None
+        )
 
 
 def first_event_time(path: str | os.PathLike[str]) -> datetime | None:
@@ -303,30 +377,55 @@ def uncompressed_size(path: str | os.PathLike[str]) -> int:
 _FAR_FUTURE = datetime.max.replace(tzinfo=UTC)
 
 
-def _order_key(log_file: LogFile) -> tuple[datetime, int, date, int, str]:
+def _order_key(log_file: LogFile, fallback: datetime) -> tuple[datetime, int, date, int, str]:
+    # By the first event; without one (empty, unreadable), by the date in the name, else by
+    # ``fallback`` (the file's modification time); the suffix breaks ties (a numbered file:
+    # the higher its number, the older).
     if log_file.first_time is not None:
         when = log_file.first_time
     elif log_file.is_base:
         when = _FAR_FUTURE  # an empty base file: just rolled, newest
-    else:
-        suffix = log_file.suffix_date or date.min
+    elif log_file.suffix_date is not None:
+        suffix = log_file.suffix_date
         when = datetime(suffix.year, suffix.month, suffix.day, tzinfo=UTC)
+    else:
+        when = fallback
+    index = log_file.index if log_file.index is not None else -1
     return (
         when,
         1 if log_file.is_base else 0,
         log_file.suffix_date or date.max,
-        log_file.index if log_file.index is not None else -1,
+        -index if log_file.numbered else index,
         log_file.path.name,
     )
 
 
+def _modified(path: Path) -> datetime:
+    try:
+        return datetime.fromtimestamp(os.lstat(path).st_mtime, UTC)
+    except OSError:
+        return datetime.min.replace(tzinfo=UTC)
+
+
 def ordered_log_files(directory: str | os.PathLike[str], base: str = BASE_NAME) -> list[LogFile]:
-    """The files of the log in ``directory``, oldest events first, each with ``first_time``."""
+    """The files of the log in ``directory``, oldest events first, each with ``first_time``.
+
+    Unreadable files are kept in their place (by their name, else their modification time)
+    with their ``error``; the reader reports and skips them.
+    """
+    return order_log_files(find_log_files(directory, base))
+
+
+def order_log_files(found: list[LogFile]) -> list[LogFile]:
+    """Files of one log put in the order of their events (see :func:`ordered_log_files`)."""
     files = []
-    for found in find_log_files(directory, base):
-        try:
-            first = first_event_time(found.path)
-        except FileNotFoundError:
-            continue  # deleted (by logrotate, cron) since the directory was listed
-        files.append(replace(found, first_time=first))
-    return sorted(files, key=_order_key)
+    for log_file in found:
+        if log_file.error is None:
+            try:
+                log_file = replace(log_file, first_time=first_event_time(log_file.path))
+            except FileNotFoundError:
+                continue  # deleted (by logrotate, cron) since the directory was listed
+            except OSError as error:
+                log_file = replace(log_file, error=_reason(error))
+        files.append(log_file)
+    return sorted(files, key=lambda f: _order_key(f, _modified(f.path)))

@@ -75,7 +75,7 @@ class Position:
             if obj.get("version") != CHECKPOINT_VERSION:
                 raise ValueError(f"unsupported checkpoint version {obj.get('version')!r}")
             first = obj.get("first_time")
-            return cls(
+            position = cls(
                 path=str(obj["path"]),
                 device=int(obj["device"]),
                 inode=int(obj["inode"]),
@@ -86,3 +86,10 @@ class Position:
             )
         except (orjson.JSONDecodeError, KeyError, TypeError, AttributeError) as error:
             raise ValueError(f"not a checkpoint: {error}") from None
+        if position.offset < 0 or position.line < 1 or min(position.device, position.inode) < 0:
+            raise ValueError(
+                f"impossible position (offset {position.offset}, line {position.line})"
+            )
+        if position.fingerprint is not None and not isinstance(position.fingerprint, str):
+            raise ValueError("the fingerprint is not a string")
+        return position

@@ -15,16 +15,18 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import BinaryIO, Literal
+from typing import BinaryIO, Literal, NamedTuple
 
-from ome_events.errors import ParseError
+from ome_events.compressed import GzipReader
+from ome_events.errors import LogFileError, ParseError
 from ome_events.files import (
     BASE_NAME,
     CHUNK_SIZE,
     GZIP_MAGIC,
     LogFile,
     last_event_time,
-    ordered_log_files,
+    order_log_files,
+    scan_log_directory,
     stream_chunks,
 )
 from ome_events.model import Event
@@ -65,9 +67,13 @@ class EventReader(Iterator[Event]):
         files: the files of the log, in order (``read_files`` are those actually opened).
         error_count: bad lines met so far.
         errors: the ParseErrors kept (``errors="collect"``: the newest 1000).
+        file_problems: files that could not be read (permissions, a looping symlink, an I/O
+            error: :class:`~ome_events.errors.LogFileError`) or not to their end (a damaged
+            archive: :class:`ParseError`, after every line it still held). Each is logged
+            once; the other files are read.
 
-    With ``errors="raise"`` the first bad line raises :class:`ParseError` and ends the
-    iteration; use ``"skip"`` or ``"collect"`` to read on past bad lines.
+    With ``errors="raise"`` the first bad line (or unreadable file) raises and ends the
+    iteration; use ``"skip"`` or ``"collect"`` to read on past them.
     """
 
     def __init__(
@@ -92,10 +98,14 @@ class EventReader(Iterator[Event]):
         self.strict = strict
         self.error_count = 0
         self.errors: list[ParseError] = []
+        #: Files that could not be read (:class:`LogFileError`) or not to their end (a
+        #: damaged archive, :class:`ParseError`), in the order met.
+        self.file_problems: list[LogFileError | ParseError] = []
         self.partial: Partial = partial
         self._stream = stream
         self._name = name
         self._position: Position | None = None
+        self._identities: dict[str, _Identity] = {}
         # One generator does all the work; ``for`` loops drive it directly (see __iter__),
         # which saves a Python-level __next__ call per event.
         events = self._generate()
@@ -158,31 +168,67 @@ class EventReader(Iterator[Event]):
             if self._may_hold_range(index):
                 yield from self._read_file(self.files[index])
 
+    def _file_problem(self, problem: LogFileError | ParseError) -> None:
+        """A file that could not be read, or not to its end: reported once, the rest read."""
+        self.file_problems.append(problem)
+        log.warning("%s", problem)
+        if self.policy == "raise":
+            raise problem
+        if self.policy == "collect" and isinstance(problem, ParseError):
+            self.errors.append(problem)
+
     def _read_file(self, log_file: LogFile) -> Iterator[Event]:
         self.read_files.append(log_file)
         name = os.fspath(log_file.path)
+        if log_file.error is not None:
+            self._file_problem(LogFileError(name, log_file.error))
+            return
         try:
             stream = open(log_file.path, "rb")  # noqa: SIM115
         except FileNotFoundError:
             log.warning("%s: deleted before it could be read", log_file.path)
             return
+        except OSError as error:
+            self._file_problem(LogFileError(name, error.strerror or str(error)))
+            return
         with stream:
-            head = stream.read(FINGERPRINT_BYTES)
-            stream.seek(0)
             decoder = self._decoder(name)
-            yield from self._decode(name, stream_chunks(stream, name), decoder)
-            if head.startswith(GZIP_MAGIC) or log_file is not self.files[-1]:
+            try:
+                identity = _identify(stream, name, log_file)
+                self._identities[name] = identity
+                yield from self._decode(name, stream_chunks(stream, name), decoder)
+            except OSError as error:  # an I/O error in the middle of the file
+                reason = f"{error.strerror or error} after {decoder.line - 1:,} lines"
+                self._file_problem(LogFileError(name, reason))
+                return
+            if log_file.compressed or log_file is not self.files[-1] or identity.compressed:
                 return  # a follower goes on in the newest file, never in a compressed one
-            info = os.fstat(stream.fileno())
-            self._position = Position(
-                name,
-                info.st_dev,
-                info.st_ino,
-                fingerprint_of(head),
-                decoder.offset,
-                decoder.line,
-                log_file.first_time,
-            )
+            self._position = identity.at(decoder.offset, decoder.line)
+
+    def position_before(self, event: Event) -> Position | None:
+        """Where ``event`` starts, for a follower to begin with it (None for an event this
+        reader did not read from a file)."""
+        origin = event.origin
+        identity = (
+            None if origin is None or origin.file is None else self._identities.get(origin.file)
+        )
+        if identity is None or origin is None:
+            return None
+        return identity.at(origin.offset, origin.line)
+
+    def start_position(self) -> Position | None:
+        """The start of the oldest file that can be read (a follower that begins there reads
+        the whole log), or None when there is none."""
+        for log_file in self.files:
+            if log_file.error is not None:
+                continue
+            name = os.fspath(log_file.path)
+            try:
+                with open(log_file.path, "rb") as stream:
+                    return _identify(stream, name, log_file).at(0, 1)
+            except OSError:
+                continue
+        return None
 
     def _decoder(self, name: str) -> LineDecoder:
         raising = self.policy == "raise"
@@ -200,14 +246,22 @@ class EventReader(Iterator[Event]):
         try:
             for chunk in chunks:
                 yield from decoder.feed(chunk)
-            if self.partial == "read":
-                yield from decoder.close()
         except ParseError as error:
-            if self.policy == "raise":
-                self.error_count += 1
+            if error.file is None or error.line is not None:
+                self.error_count += 1  # a bad line under errors="raise"
                 raise
-            # A damaged gzip file: what it held so far was read; report it and go on.
-            self._bad_line(error)
+            # A damaged gzip file: every line it still held was read; say so and go on.
+            self._file_problem(
+                ParseError(
+                    f"{error.reason} ({decoder.line - 1:,} lines read from it)",
+                    expected=error.expected,
+                    file=error.file,
+                    offset=error.offset,
+                )
+            )
+            return
+        if self.partial == "read":
+            yield from decoder.close()
 
     def last(
         self,
@@ -262,6 +316,42 @@ class EventReader(Iterator[Event]):
             yield event
 
 
+class _Identity(NamedTuple):
+    """What a follower needs to find a file again: path, identity, fingerprint."""
+
+    path: str
+    device: int
+    inode: int
+    fingerprint: str | None
+    first_time: datetime | None
+    compressed: bool
+
+    def at(self, offset: int, line: int) -> Position:
+        return Position(
+            self.path, self.device, self.inode, self.fingerprint, offset, line, self.first_time
+        )
+
+
+def _identify(stream: BinaryIO, name: str, log_file: LogFile) -> _Identity:
+    """The identity of an open file (at its start; left there), its content's fingerprint
+    taken from its decompressed head for a gzip file."""
+    info = os.fstat(stream.fileno())
+    head = stream.read(FINGERPRINT_BYTES)
+    compressed = head.startswith(GZIP_MAGIC)
+    stream.seek(0)
+    if compressed:
+        head = GzipReader(stream).read(FINGERPRINT_BYTES)
+        stream.seek(0)
+    return _Identity(
+        name,
+        info.st_dev,
+        info.st_ino,
+        fingerprint_of(head),
+        log_file.first_time,
+        compressed,
+    )
+
+
 def _stream_chunks(stream: BinaryIO) -> Iterator[bytes]:
     read = getattr(stream, "read1", stream.read)
     while chunk := read(CHUNK_SIZE):
@@ -310,7 +400,12 @@ def read_events(
     """
     target = Path(path)
     if target.is_dir():
-        sources = ordered_log_files(target, base)
+        found = scan_log_directory(target, base)
+        for name in found.unrecognised:
+            log.warning(
+                "%s: named like a rotated log file but matching no known layout: not read", name
+            )
+        sources = order_log_files(found.files)
     elif target.exists():
         sources = [LogFile(target, target.name)]
     else:

@@ -113,10 +113,10 @@ def run(args: argparse.Namespace) -> int:
         else:
             with _open_binary(args.output) as binary:
                 count = write_jsonl(events, binary, redactor=redactor)
-        history.finish()
+        status = history.finish()
         if args.output:
             warn(f"wrote {count} event{'' if count == 1 else 's'} to {args.output}")
-        return 0
+        return status
 
     return guarded(lambda: with_history(args, event_filter, export))
 
@@ -139,9 +139,9 @@ def _parquet(args: argparse.Namespace, history: History) -> int:
     except (OSError, ValueError) as error:
         warn(f"{args.output}: {error}")
         return 1
-    history.finish()
+    status = history.finish()
     warn(f"wrote {count} event{'' if count == 1 else 's'} to {args.output}")
-    return 0
+    return status
 
 
 class _Borrowed(io.TextIOWrapper):

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from ome_events.cli.options import resolve_path
 from ome_events.cli.runtime import warn
+from ome_events.errors import OmeEventsError
 
 if TYPE_CHECKING:
     from ome_events.files import LogFile
@@ -108,12 +109,20 @@ class History:
             return []
         return list(self.reader.files)
 
-    def finish(self) -> None:
-        """Count the bad lines met and say how many on stderr."""
-        self.bad_lines = 0 if self._reader is None else self._reader.error_count
+    def finish(self) -> int:
+        """Say on stderr how many bad lines were skipped and which files could not be read;
+        the exit status: 1 when a file could not be read (or not to its end), else 0."""
+        reader = self._reader
+        self.bad_lines = 0 if reader is None else reader.error_count
         if self.bad_lines:
             plural = "s" if self.bad_lines != 1 else ""
             warn(f"{self.bad_lines} bad line{plural} skipped")
+        problems = [] if reader is None else reader.file_problems
+        if problems:
+            plural = "s" if len(problems) != 1 else ""
+            warn(f"{len(problems)} file{plural} could not be read in full (see above)")
+            return 1
+        return 0
 
 
 def with_history(
@@ -134,6 +143,9 @@ def with_history(
         return work(history)
     except BrokenPipeError:
         raise
+    except OmeEventsError as error:  # a checkpoint in use or unusable: it says which
+        warn(str(error))
+        return 1
     except OSError as error:
         warn(f"{error.strerror or error}: {error.filename or resolve_path(args)}")
         return 1

@@ -17,7 +17,14 @@ from typing import Any
 
 from ome_events.text import escape_controls
 
-__all__ = ["Terminated", "guarded", "setup_logging", "silence_stdout", "warn"]
+__all__ = [
+    "Terminated",
+    "guarded",
+    "setup_logging",
+    "silence_stdout",
+    "uninterrupted",
+    "warn",
+]
 
 
 def warn(message: str) -> None:
@@ -50,22 +57,56 @@ class Terminated(KeyboardInterrupt):
     ``with`` blocks close what they opened: a follower saves its checkpoint."""
 
 
-def _on_sigterm(signum: int, frame: Any) -> None:
-    raise Terminated
+class _Interruptions:
+    """Ctrl-C and SIGTERM, held back while an event is being shown (see :func:`uninterrupted`)."""
+
+    held = 0
+    pending: int | None = None
+
+
+def _interruption(signum: int) -> KeyboardInterrupt:
+    return Terminated() if signum == signal.SIGTERM else KeyboardInterrupt()
+
+
+def _on_signal(signum: int, frame: Any) -> None:
+    if _Interruptions.held and _Interruptions.pending is None:
+        _Interruptions.pending = signum  # the event being shown is finished first
+        return
+    raise _interruption(signum)
+
+
+@contextmanager
+def uninterrupted() -> Iterator[None]:
+    """While inside, a first Ctrl-C or SIGTERM waits for the block to end (a second one
+    stops at once): an event is shown whole and its checkpoint position kept, or neither."""
+    _Interruptions.held += 1
+    try:
+        yield
+    except BaseException:
+        _Interruptions.held -= 1
+        raise
+    _Interruptions.held -= 1
+    if not _Interruptions.held and _Interruptions.pending is not None:
+        signum, _Interruptions.pending = _Interruptions.pending, None
+        raise _interruption(signum)
 
 
 @contextmanager
 def sigterm_raises() -> Iterator[None]:
-    """While inside, SIGTERM raises :class:`Terminated` in the main thread."""
+    """While inside, SIGTERM and Ctrl-C raise (:class:`Terminated`, KeyboardInterrupt) in
+    the main thread, unless held back by :func:`uninterrupted`."""
     try:
-        previous = signal.signal(signal.SIGTERM, _on_sigterm)
+        previous = {
+            signum: signal.signal(signum, _on_signal) for signum in (signal.SIGTERM, signal.SIGINT)
+        }
     except ValueError:  # not the main thread: leave signals alone
         yield
         return
     try:
         yield
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
 
 
 def guarded(body: Callable[[], int], *, interrupted_status: int | None = None) -> int:

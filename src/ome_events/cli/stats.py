@@ -208,13 +208,13 @@ def run(args: argparse.Namespace) -> int:
         stats = Stats(zone, base=_base_for(args.every))
         for event in _with_progress(args, history, history.last(args.limit, args.offset)):
             stats.add(event)
-        history.finish()
+        status = history.finish()
         step = stats.choose_step(args.every)
         if args.json:
             _print_json(stats, step, zone, history.bad_lines)
         else:
             _print_tables(args, stats, step, zone, history.bad_lines)
-        return 0
+        return status
 
     return guarded(lambda: with_history(args, event_filter, count))
 

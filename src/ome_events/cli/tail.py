@@ -18,7 +18,7 @@ from ome_events.cli.options import (
     display_zone,
 )
 from ome_events.cli.render import make_writer
-from ome_events.cli.runtime import guarded, warn
+from ome_events.cli.runtime import guarded, uninterrupted, warn
 
 if TYPE_CHECKING:
     from ome_events.cli.render import EventWriter
@@ -81,6 +81,16 @@ def register(parser: argparse.ArgumentParser) -> None:
         ),
     )
     parser.add_argument(
+        "--from",
+        dest="start_from",
+        choices=("start", "end"),
+        default="end",
+        help=(
+            "with --checkpoint: where to start when the checkpoint is damaged (and has no"
+            " usable previous copy): the start of the oldest file, or the end (default)"
+        ),
+    )
+    parser.add_argument(
         "--poll",
         action="store_true",
         help="with -f: watch by polling only (NFS and some Docker mounts miss inotify)",
@@ -114,8 +124,7 @@ def run(args: argparse.Namespace) -> int:
         for event in history.last(count, args.offset):
             writer.write(event)
         writer.flush()
-        history.finish()
-        return 0
+        return history.finish()
 
     return guarded(
         lambda: with_history(args, event_filter, show, follow=args.follow),
@@ -135,31 +144,95 @@ def _follow(
         for event in history:
             writer.write(event)
             writer.flush()
-        history.finish()
-        return 0
+        return history.finish()
 
     from ome_events.follower import follow
-
-    resuming = args.checkpoint is not None and os.path.exists(args.checkpoint)
 
     def bad_line(error: ParseError) -> None:
         warn(f"skipped bad line: {error}")
 
-    start: Any = "end"
-    if not resuming:
-        # With a checkpoint the follower itself starts where the last run stopped. Without,
-        # the history is shown first, and the follower goes on exactly where it ended
-        # (a line still being written is left to the follower): nothing twice, no gap.
+    if args.checkpoint is None:
+        # The history is shown first, and the follower goes on exactly where it ended (a
+        # line still being written is left to the follower): nothing twice, no gap.
         for event in history.last(count):
             writer.write(event)
+        writer.flush()
+        status = history.finish()
+        start: Any = history.position or "end"
+        with follow(history.path, start=start, poll=args.poll, on_error=bad_line) as events:
+            for event in events:
+                if event_filter(event):
+                    writer.write(event)
+                    writer.flush()
+        return status
+    return _follow_with_checkpoint(args, history, event_filter, writer, count, bad_line)
+
+
+#: How often ``tail -f --checkpoint`` saves where it stands (and always when it stops).
+CHECKPOINT_EVERY = 1.0
+
+
+def _follow_with_checkpoint(
+    args: argparse.Namespace,
+    history: History,
+    event_filter: EventFilter,
+    writer: EventWriter,
+    count: int | None,
+    bad_line: Any,
+) -> int:
+    """History and new events both come from the follower, so that the checkpoint can say
+    exactly what was shown: it is saved only after an event was written and flushed, and on
+    Ctrl-C, SIGTERM or a closed pipe it names the last event shown."""
+    import time
+
+    from ome_events.follower import follow
+    from ome_events.follower.checkpoint import Checkpoint
+
+    saved = Checkpoint(args.checkpoint).read()  # a damaged one is reported (on stderr)
+    damaged = saved is None and _checkpoint_exists(args.checkpoint)
+    start: Any
+    if saved is not None:
+        start = saved
+    elif damaged:
+        start = history.reader.start_position() if args.start_from == "start" else None
+        where = "the start of the oldest file" if start is not None else "the end of the log"
+        warn(f"no usable checkpoint in {args.checkpoint}: starting at {where} (--from)")
+        start = start or "end"
+    elif count == 0:
+        start = "end"
+    else:
+        shown = history.last(count)  # where the last COUNT matching events begin
         history.finish()
-        start = history.position or "end"
-    writer.flush()
-    with follow(
-        history.path, start=start, checkpoint=args.checkpoint, poll=args.poll, on_error=bad_line
-    ) as events:
-        for event in events:
-            if event_filter(event):
-                writer.write(event)
-                writer.flush()
+        first = next(iter(shown), None)
+        start = (history.reader.position_before(first) if first else None) or history.position
+        start = start or "end"
+    last_shown = None
+    due = time.monotonic() + CHECKPOINT_EVERY
+    follower = follow(
+        history.path,
+        start=start,
+        checkpoint=args.checkpoint,
+        poll=args.poll,
+        on_error=bad_line,
+        autosave=False,
+    )
+    with follower:
+        try:
+            for event in follower:
+                # Shown whole and remembered, or neither: a first Ctrl-C or SIGTERM waits.
+                with uninterrupted():
+                    if event_filter(event):
+                        writer.write(event)
+                        writer.flush()
+                    last_shown = follower.position  # written (or filtered out): done with it
+                if time.monotonic() >= due:
+                    follower.save_checkpoint(last_shown)
+                    due = time.monotonic() + CHECKPOINT_EVERY
+        finally:
+            if last_shown is not None:
+                follower.save_checkpoint(last_shown)
     return 0
+
+
+def _checkpoint_exists(path: str) -> bool:
+    return os.path.exists(path) or os.path.exists(path + ".prev")

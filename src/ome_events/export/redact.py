@@ -13,18 +13,64 @@ from typing import Any
 
 __all__ = ["IpRedactor"]
 
-# IPv4: four decimal octets, not part of a longer dotted or numeric run ("1.2.3.4.5" and
-# version strings with five parts are left alone).
-_OCTET = r"(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)"
-_IPV4 = rf"(?<![\w.])(?:{_OCTET}\.){{3}}{_OCTET}(?![\w]|\.\d)"
+# IPv4: four decimal octets wherever they stand: glued to letters (x203.0.113.13), with
+# leading zeros (203.000.113.014). Octets are checked when replaced (at most 255). Text with
+# percent escapes (rtmp%3A%2F%2F203.0.113.40, 203%2E0%2E113%2E40, 2001%3Adb8%3A%3A1) is
+# searched decoded, and the addresses replaced where they stand in the original.
+_IPV4 = r"(?<!\d)\d{1,3}(?:\.\d{1,3}){3}(?!\d)"
 # IPv6 candidates: hex groups and colons (at least two), optionally ending in an embedded
-# IPv4 and a zone. Every candidate is checked with the ipaddress module, so times such as
-# "10:00:07" and C++ names such as "ov::Converter" are not taken for addresses.
+# IPv4 (an IPv4-mapped address) and a zone. Every candidate is checked with the ipaddress
+# module, so times such as "10:00:07" are not taken for addresses; one glued to a word must
+# hold a digit, so C++ names such as "ov::Converter" are not either.
 _IPV6 = (
-    r"(?<![\w:.])(?:[0-9A-Fa-f]{0,4}:){2,7}(?:[0-9A-Fa-f]{1,4}|(?:\d{1,3}\.){3}\d{1,3})?"
-    r"(?:%[\w-]+)?(?![\w:]|\.\d)"
+    r"(?<![0-9A-Fa-f:.])(?:[0-9A-Fa-f]{0,4}:){2,7}(?:[0-9A-Fa-f]{1,4}|(?:\d{1,3}\.){3}\d{1,3})?"
+    r"(?:%[A-Za-z0-9-]+)?(?![0-9A-Fa-f:]|\.\d)"
 )
-_ADDRESS = re.compile(f"(?P<v4>{_IPV4})|(?P<v6>{_IPV6})")
+_ADDRESS = re.compile(f"(?P<v6>{_IPV6})|(?P<v4>{_IPV4})")
+_ESCAPE = re.compile(r"%([0-7][0-9A-Fa-f])")  # an ASCII character, percent-encoded
+
+
+def _decoded(text: str) -> tuple[str, list[int]]:
+    """The text with its ASCII percent escapes decoded, and where each decoded character
+    (and the end) stands in the original."""
+    out: list[str] = []
+    where: list[int] = []
+    position = 0
+    for match in _ESCAPE.finditer(text):
+        for index in range(position, match.start()):
+            out.append(text[index])
+            where.append(index)
+        out.append(chr(int(match.group(1), 16)))
+        where.append(match.start())
+        position = match.end()
+    for index in range(position, len(text)):
+        out.append(text[index])
+        where.append(index)
+    where.append(len(text))
+    return "".join(out), where
+
+
+def _address(match: re.Match[str]) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    """The address a match stands for, or None when it is not one (an octet over 255, a
+    name such as ov::Converter)."""
+    found = match.group()
+    if match.lastgroup == "v4":
+        octets = [int(part) for part in found.split(".")]
+        if max(octets) > 255:
+            return None
+        return ipaddress.IPv4Address(bytes(octets))
+    text = match.string
+    start, end = match.span()
+    glued = (start > 0 and text[start - 1].isalnum()) or (end < len(text) and text[end].isalnum())
+    if glued and not any(c.isdigit() for c in found):
+        return None
+    try:
+        address = ipaddress.ip_address(found.partition("%")[0])
+    except ValueError:
+        return None
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        return address  # ::ffff:203.0.113.5: the IPv6 form keeps its own pseudonym
+    return address
 
 
 class IpRedactor:
@@ -53,11 +99,23 @@ class IpRedactor:
 
     def text(self, value: str) -> str:
         """The text with every IP address replaced by its pseudonym."""
-        # Nearly every address has a digit and a '.' or ':'; most summaries are skipped by
-        # this test without running the expression.
-        if "." not in value and ":" not in value:
+        # Every address has a '.' or a ':' (or an encoded dot, %2E); most texts without
+        # them are skipped without running the expression.
+        if "." not in value and ":" not in value and "%" not in value:
             return value
-        return _ADDRESS.sub(self._replace, value)
+        if "%" not in value:
+            return _ADDRESS.sub(self._replace, value)
+        decoded, where = _decoded(value)
+        pieces = []
+        position = 0
+        for match in _ADDRESS.finditer(decoded):
+            pseudonym = self._replace(match)
+            if pseudonym == match.group():
+                continue  # not an address after all
+            start, end = where[match.start()], where[match.end()]
+            pieces += [value[position:start], pseudonym]
+            position = end
+        return "".join([*pieces, value[position:]])
 
     def value(self, value: Any) -> Any:
         """A decoded JSON value with the addresses in every string replaced (keys too).
@@ -97,10 +155,8 @@ class IpRedactor:
             return self._seen[found]
         except KeyError:
             pass
-        address_text = found.partition("%")[0]
-        try:
-            address = ipaddress.ip_address(address_text)
-        except ValueError:
+        address = _address(match)
+        if address is None:
             return found
         if address.version == 4:
             if address in _THIS_NETWORK:

@@ -23,9 +23,9 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, Literal
 
-from ome_events.errors import ParseError
+from ome_events.errors import LogFileError, ParseError
 from ome_events.files import BASE_NAME, last_line_end
-from ome_events.follower.checkpoint import read_checkpoint, write_checkpoint
+from ome_events.follower.checkpoint import Checkpoint
 from ome_events.follower.decide import (
     Change,
     Observed,
@@ -99,6 +99,7 @@ class Follower(Iterator[Event]):
         strict: bool = False,
         base: str | None = None,
         clock: Callable[[], float] = time.monotonic,
+        autosave: bool = True,
     ) -> None:
         if not isinstance(start, Position) and start not in ("end", "start"):
             raise ValueError(f"start must be 'end', 'start' or a Position, not {start!r}")
@@ -113,7 +114,10 @@ class Follower(Iterator[Event]):
             self.base = base or target.name
         self.start = start
         self.checkpoint_path = Path(checkpoint) if checkpoint is not None else None
+        self._checkpoint = Checkpoint(checkpoint) if checkpoint is not None else None
+        self.autosave = autosave
         self.checkpoint_interval = checkpoint_interval
+        self.recheck_interval = recheck_interval
         self.clock = clock
         self.stats = FollowerStats()
         self._on_error = on_error
@@ -141,10 +145,24 @@ class Follower(Iterator[Event]):
         self._closed = False
         self._cleaned = False
         self._lock = threading.Lock()
+        #: What the start found worth saying (a damaged checkpoint, the previous copy used).
+        self.notes: list[str] = []
+        #: Where it began: "checkpoint" (resumed) or "start" (as ``start`` said).
+        self.started_from = "start"
+        # Files that had to be read but could not be (permissions, a loop): tried again.
+        self._skipped: dict[tuple[int, int], FileState] = {}
+        self._last_retry = clock()
+        if self._checkpoint is not None:
+            self._checkpoint.lock()  # one follower per checkpoint: raises CheckpointLocked
         # "The end" is the end at start-up, so the starting point is fixed here, not at the
         # first look.
-        with self._lock:
-            self._step()
+        try:
+            with self._lock:
+                self._step()
+        except BaseException:
+            if self._checkpoint is not None:
+                self._checkpoint.unlock()
+            raise
 
     @property
     def poll_mode(self) -> bool:
@@ -212,16 +230,25 @@ class Follower(Iterator[Event]):
         if self._cleaned:
             return
         self._cleaned = True
-        self._save(force=True)
+        if self.autosave:
+            self._save(force=True)
+        if self._checkpoint is not None:
+            self._checkpoint.unlock()
         self._wakeup.stop()
         if self._current is not None:
             self._current.close()
             self._current = None
 
-    def save_checkpoint(self) -> None:
-        """Write the checkpoint now (also done every ``checkpoint_interval`` and on close)."""
+    def save_checkpoint(self, position: Position | None = None) -> bool:
+        """Write the checkpoint now: ``position``, or just past the last event taken (also
+        done every ``checkpoint_interval`` and on close, unless ``autosave=False``: then
+        only this saves, as the command line does after each event it has shown).
+
+        Returns False when the save failed (a warning naming the checkpoint was logged;
+        the next save tries again).
+        """
         with self._lock:
-            self._save(force=True)
+            return self._save(force=True, position=position)
 
     def __enter__(self) -> Follower:
         return self
@@ -238,28 +265,31 @@ class Follower(Iterator[Event]):
 
     def _take(self) -> Event:
         event, source, offset, line = self._queue.popleft()
-        self._taken = source.position(offset, line)
+        if not source.late:  # a file read late (it was unreadable) is not where we stand
+            self._taken = source.position(offset, line)
         self.stats.events += 1
         return event
 
     def _save_if_due(self) -> None:
         if (
-            self.checkpoint_path is not None
+            self.autosave
+            and self._checkpoint is not None
             and self.clock() - self._last_save >= self.checkpoint_interval
         ):
             self._save()
 
-    def _save(self, force: bool = False) -> None:
-        if self.checkpoint_path is None:
-            return
-        position = self.position
-        if position is None or (position == self._saved and not force):
-            self._last_save = self.clock()
-            return
-        write_checkpoint(self.checkpoint_path, position)
-        self._saved = position
+    def _save(self, force: bool = False, position: Position | None = None) -> bool:
+        if self._checkpoint is None:
+            return True
+        position = position or self.position
         self._last_save = self.clock()
+        if position is None or (position == self._saved and not force):
+            return True
+        if not self._checkpoint.save(position):
+            return False  # warned; tried again at the next save, delivery goes on
+        self._saved = position
         self.stats.checkpoints_written += 1
+        return True
 
     def _report(self, error: ParseError) -> None:
         self.stats.errors += 1
@@ -277,6 +307,8 @@ class Follower(Iterator[Event]):
         try:
             if not self._started:
                 self._begin()
+            if self._skipped:
+                self._retry_skipped()
             if self._current is None:
                 self._pick_up_new_files()
             while self._current is not None:
@@ -395,6 +427,9 @@ class Follower(Iterator[Event]):
                 return True
             try:
                 self._open(state, 0, 1)
+            except LogFileError as error:
+                self._skip(state, error)
+                continue
             except FileNotFoundError:
                 # Compressed meanwhile? Look for the same content under another name.
                 renamed = next(
@@ -417,7 +452,12 @@ class Follower(Iterator[Event]):
     def _begin(self) -> None:
         self._started = True
         self._wakeup.start()
-        position = read_checkpoint(self.checkpoint_path) if self.checkpoint_path else None
+        position = None
+        if self._checkpoint is not None:
+            position = self._checkpoint.read()
+            self.notes += self._checkpoint.notes
+            if position is not None:
+                self.started_from = "checkpoint"
         if position is None and isinstance(self.start, Position):
             position = self.start
         files = self._scanner.scan()
@@ -430,6 +470,10 @@ class Follower(Iterator[Event]):
                 self._done.append(state.fingerprint)
         if newest is None:
             return  # nothing yet: every file that appears later is read from byte 0
+        if newest.error is not None:
+            # Unreadable now: it is read from its start once it can be (nothing is lost).
+            self._skip(newest, LogFileError(os.fspath(newest.path), newest.error))
+            return
         offset, line = 0, 1
         if self.start == "end":
             if newest.compressed:
@@ -486,7 +530,14 @@ class Follower(Iterator[Event]):
         # created under it (OME rolling right now): check what we opened, and if it is not
         # the file we meant, look for that file under its new name.
         for _ in range(10):
-            opened = OpenFile(state, offset, line, self._decoder_args)
+            if state.error is not None:
+                raise LogFileError(os.fspath(state.path), state.error)
+            try:
+                opened = OpenFile(state, offset, line, self._decoder_args)
+            except FileNotFoundError:
+                raise
+            except OSError as error:
+                raise LogFileError(os.fspath(state.path), error.strerror or str(error)) from None
             if opened.held_identity() == state.identity:
                 self._current = opened
                 self.stats.files_opened += 1
@@ -499,10 +550,69 @@ class Follower(Iterator[Event]):
         raise FileNotFoundError(f"{state.path} keeps changing; trying again later")
 
     def _pick_up_new_files(self, files: list[FileState] | None = None) -> None:
-        """No current file (none at start, or the one we had is gone): read new ones from 0."""
+        """No current file (none at start, or the one we had is gone): read new ones from 0
+        (a file that cannot be read is skipped, and tried again)."""
         files = self._scanner.scan() if files is None else files
         fresh = [s for s in files if not (s.fingerprint and s.fingerprint in self._done)]
-        if not fresh:
+        for index, state in enumerate(fresh):
+            try:
+                self._open(state, 0, 1)
+            except LogFileError as error:
+                self._skip(state, error)
+                continue
+            self._skipped.pop(state.identity, None)
+            self._backlog = list[FileState | OpenFile](fresh[index + 1 :])
             return
-        self._open(fresh[0], 0, 1)
-        self._backlog = list[FileState | OpenFile](fresh[1:])
+
+    # -- files that cannot be read ----------------------------------------------------------
+
+    def _skip(self, state: FileState, error: LogFileError) -> None:
+        """A file that must be read cannot be: say so once, go on, try it again later."""
+        if state.identity not in self._skipped:
+            log.warning(
+                "%s: going on with the other files; trying it again every %g s",
+                error,
+                self.recheck_interval,
+            )
+        self._skipped[state.identity] = state
+
+    def _retry_skipped(self) -> None:
+        """Read the skipped files that can be read now (at most once per re-check interval).
+
+        One that is (or became) the file being written is simply picked up as such; an
+        older one is read whole now, its events delivered after later ones, once.
+        """
+        if self.clock() - self._last_retry < self.recheck_interval:
+            return
+        self._last_retry = self.clock()
+        files = self._scanner.scan()
+        by_identity = {state.identity: state for state in files}
+        newest = active(files)
+        for identity in list(self._skipped):
+            state = by_identity.get(identity)
+            if state is None:
+                log.warning("%s vanished before it could be read", self._skipped[identity].path)
+                del self._skipped[identity]
+                continue
+            if state.error is not None:
+                continue
+            if (state.fingerprint is not None and state.fingerprint in self._done) or (
+                newest is not None and state.identity == newest.identity
+            ):
+                del self._skipped[identity]  # read already, or picked up as the active file
+                continue
+            try:
+                late = OpenFile(state, 0, 1, self._decoder_args)
+            except OSError:
+                continue
+            late.late = True
+            while True:
+                self._queue.extend((e, late, o, n) for e, o, n in late.read())
+                if late.at_eof:
+                    break
+            self._queue.extend((e, late, o, n) for e, o, n in late.finish())
+            late.close()
+            if late.fingerprint:
+                self._done.append(late.fingerprint)
+            del self._skipped[identity]
+            log.warning("%s: readable now; its events come late, after newer ones", state.path)

@@ -3,15 +3,25 @@
 
 from __future__ import annotations
 
-import gzip
+import logging
 import os
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import BinaryIO
 
-from ome_events.files import GZIP_MAGIC, LogFile, find_log_files, first_event_time, line_time
+from ome_events.compressed import GzipReader
+from ome_events.files import (
+    GZIP_MAGIC,
+    LogFile,
+    find_log_files,
+    first_event_time,
+    line_time,
+    scan_log_directory,
+)
 from ome_events.position import FINGERPRINT_BYTES, fingerprint_of
+
+log = logging.getLogger("ome_events.follower")
 
 __all__ = ["FileState", "Scanner", "first_line_time", "read_head", "scan_order"]
 
@@ -25,11 +35,8 @@ def first_line_time(head: bytes) -> datetime | None:
 
 
 def _gunzip_head(stream: BinaryIO) -> bytes:
-    try:
-        with gzip.GzipFile(fileobj=stream, mode="rb") as unzipped:
-            return unzipped.read(FINGERPRINT_BYTES)
-    except (EOFError, OSError):
-        return b""  # gzip still writing it, or damaged
+    # What a damaged or unfinished archive holds at its start is its head all the same.
+    return GzipReader(stream).read(FINGERPRINT_BYTES)
 
 
 def read_head(path: Path) -> bytes:
@@ -54,6 +61,8 @@ class FileState:
     fingerprint: str | None
     first_time: datetime | None
     is_base: bool
+    #: why the file cannot be read (None when it can): permissions, a loop, an I/O error
+    error: str | None = None
 
     @property
     def identity(self) -> tuple[int, int]:
@@ -83,6 +92,7 @@ class Scanner:
         self.directory = directory
         self.base = base
         self._cache: dict[tuple[int, int, int, int], tuple[bool, str, datetime | None]] = {}
+        self._named: set[Path] = set()  # unrecognised names already reported
 
     def scan(self) -> list[FileState]:
         """The log's files, oldest first by content, each with identity and fingerprint.
@@ -94,9 +104,10 @@ class Scanner:
         """
         for _ in range(20):
             try:
-                found = find_log_files(self.directory, self.base)
+                listing = scan_log_directory(self.directory, self.base)
             except FileNotFoundError:
                 return []
+            found = listing.files
             states = [s for s in map(self.describe, found) if s is not None]
             try:
                 again = find_log_files(self.directory, self.base)
@@ -104,6 +115,11 @@ class Scanner:
                 return []
             if {f.path for f in again} == {f.path for f in found}:
                 break
+        for name in set(listing.unrecognised) - self._named:
+            self._named.add(name)
+            log.warning(
+                "%s: named like a rotated log file but matching no known layout: not read", name
+            )
         states.sort(key=scan_order)
         return states
 
@@ -112,7 +128,11 @@ class Scanner:
         return next((s for s in self.scan() if s.identity == identity), None)
 
     def describe(self, log_file: LogFile) -> FileState | None:
-        """Identity, size and fingerprint of one file; None when it vanished."""
+        """Identity, size and fingerprint of one file; None when it vanished. A file that
+        cannot be read is described with its ``error`` (and its identity, when a stat can
+        get it), so that it is recognised, skipped, and tried again."""
+        if log_file.error is not None:
+            return self._unreadable(log_file, log_file.error)
         # One open for the identity and the head: a stat and a read by path could see two
         # different files if OME rolls in between.
         try:
@@ -143,6 +163,8 @@ class Scanner:
                         self._cache[key] = (compressed, fingerprint, first)
         except FileNotFoundError:
             return None
+        except OSError as error:
+            return self._unreadable(log_file, error.strerror or str(error))
         return FileState(
             log_file.path,
             info.st_dev,
@@ -152,4 +174,27 @@ class Scanner:
             fingerprint,
             first,
             log_file.is_base,
+        )
+
+    def _unreadable(self, log_file: LogFile, reason: str) -> FileState | None:
+        for stat in (os.stat, os.lstat):  # a looping symlink: the link's own identity
+            try:
+                info = stat(log_file.path)
+                break
+            except FileNotFoundError:
+                return None
+            except OSError:
+                continue
+        else:
+            return None
+        return FileState(
+            log_file.path,
+            info.st_dev,
+            info.st_ino,
+            info.st_size,
+            log_file.compressed,
+            None,
+            None,
+            log_file.is_base,
+            reason,
         )

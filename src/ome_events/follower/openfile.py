@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import gzip
 import os
 from typing import Any, BinaryIO
 
+from ome_events.compressed import GzipReader
 from ome_events.errors import ParseError
 from ome_events.follower.decide import Reading
 from ome_events.follower.identity import FileState, first_line_time, read_head
@@ -38,23 +38,31 @@ class OpenFile:
         self.first_time = state.first_time
         self.compressed = state.compressed
         self.stream: BinaryIO
+        self._raw = open(state.path, "rb", buffering=0)  # noqa: SIM115
         if self.compressed:
-            self.stream = gzip.open(state.path, "rb")  # type: ignore[assignment]  # noqa: SIM115
+            # Damage-tolerant: a damaged archive gives every line it still holds.
+            self.stream = GzipReader(self._raw)  # type: ignore[assignment]
         else:
-            self.stream = open(state.path, "rb", buffering=0)  # noqa: SIM115
+            self.stream = self._raw
         # The first bytes read, to notice a rewrite in place (copytruncate) even before the
         # first line is complete, and to find the copy that holds our unread lines.
         self.prefix = b""
         if offset:
-            self.stream.seek(offset)
-            if not self.compressed:
-                self.prefix = os.pread(self.stream.fileno(), min(offset, FINGERPRINT_BYTES), 0)
+            if self.compressed:
+                left = offset
+                while left > 0 and (skipped := self.stream.read(min(left, _READ_SIZE))):
+                    left -= len(skipped)
+            else:
+                self.stream.seek(offset)
+                self.prefix = os.pread(self._raw.fileno(), min(offset, FINGERPRINT_BYTES), 0)
         self.decoder_args = decoder_args
         self.decoder = LineDecoder(
             file=os.fspath(state.path), offset=offset, line=line, **decoder_args
         )
         self.read_to = offset  # bytes of the (uncompressed) file read so far
         self.at_eof = False
+        self.late = False  # read out of order, after it became readable
+        self._damage_reported = False
 
     @property
     def identity(self) -> tuple[int, int]:
@@ -63,7 +71,7 @@ class OpenFile:
 
     def held_identity(self) -> tuple[int, int]:
         """(device, inode) of the file we actually hold open."""
-        info = os.fstat(self.stream.fileno())
+        info = os.fstat(self._raw.fileno())
         return info.st_dev, info.st_ino
 
     def reading(self) -> Reading:
@@ -81,7 +89,9 @@ class OpenFile:
     def restart(self) -> None:
         """The file was truncated or rewritten in place: read it again from byte 0, through
         the same handle (the path may be gone or hold another file by now)."""
-        self.stream.seek(0)
+        self._raw.seek(0)
+        if self.compressed:
+            self.stream = GzipReader(self._raw)  # type: ignore[assignment]
         self.decoder = LineDecoder(file=os.fspath(self.path), **self.decoder_args)
         self.read_to = 0
         self.prefix = b""
@@ -107,23 +117,22 @@ class OpenFile:
         offset and line just after it. ``at_eof`` tells whether the end was reached."""
         out: list[Taken] = []
         for _ in range(_READS_PER_STEP):
-            try:
-                chunk = self.stream.read(_READ_SIZE)
-            except (EOFError, OSError) as error:
-                if not self.compressed:
-                    raise
-                # A truncated .gz (gzip still writing it): what we got is all we get.
-                self.report(
-                    ParseError(
-                        f"compressed file is damaged or incomplete ({error})",
-                        expected="a complete gzip file",
-                        file=os.fspath(self.path),
-                        offset=self.read_to,
-                    )
-                )
-                chunk = b""
+            chunk = self.stream.read(_READ_SIZE)
             if not chunk:
                 self.at_eof = True
+                damage = getattr(self.stream, "damage", None)
+                if damage is not None and not self._damage_reported:
+                    # A damaged or truncated .gz: every line it still held was read.
+                    self._damage_reported = True
+                    self.report(
+                        ParseError(
+                            f"compressed file is damaged: {damage};"
+                            f" {self.decoder.line - 1:,} lines read from it",
+                            expected="a complete gzip file",
+                            file=os.fspath(self.path),
+                            offset=self.read_to,
+                        )
+                    )
                 return out
             if len(self.prefix) < FINGERPRINT_BYTES and len(self.prefix) == self.read_to:
                 self.prefix += chunk[: FINGERPRINT_BYTES - len(self.prefix)]
@@ -165,13 +174,13 @@ class OpenFile:
         """The first bytes of the file as it is now (through our handle)."""
         if self.compressed:
             return read_head(self.path)
-        return os.pread(self.stream.fileno(), FINGERPRINT_BYTES, 0)
+        return os.pread(self._raw.fileno(), FINGERPRINT_BYTES, 0)
 
     def size(self) -> int | None:
         """The size of the file we hold (None for gzip: its uncompressed size is unknown)."""
         if self.compressed:
             return None
-        return os.fstat(self.stream.fileno()).st_size
+        return os.fstat(self._raw.fileno()).st_size
 
     def close(self) -> None:
-        self.stream.close()
+        self._raw.close()

@@ -36,6 +36,8 @@ class Wakeup:
         self.recheck_interval = recheck_interval
         self._event = threading.Event()
         self._observer: Any = None
+        #: The directory notifications come from (its real path), once watching.
+        self.watched: str | None = None
 
     def set(self) -> None:
         """Wake the follower now (close() from another thread does)."""
@@ -66,14 +68,23 @@ class Wakeup:
                 wake.set()
 
         observer = Observer()
+        # inotify watches an inode: through a symlinked directory the events are reported
+        # for the real directory, so that is the one watched.
+        watched = os.path.realpath(self.directory)
         try:
-            observer.schedule(_Wake(), os.fspath(self.directory), recursive=False)
+            observer.schedule(_Wake(), watched, recursive=False)
             observer.daemon = True
             observer.start()
         except OSError as error:  # out of inotify watches, unsupported file system
-            log.warning("file notifications unavailable (%s): polling instead", error)
+            log.warning(
+                "%s: file notifications unavailable (%s): polling every %g s instead",
+                self.directory,
+                error,
+                self.poll_interval,
+            )
             self.poll_mode = True
             return
+        self.watched = watched
         self._observer = observer
 
     def stop(self) -> None:
