@@ -31,10 +31,9 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import BinaryIO
 
-import orjson
-
 from ome_events.compressed import GzipReader
 from ome_events.errors import ParseError
+from ome_events.parse import parse_line
 
 __all__ = [
     "BASE_NAME",
@@ -346,16 +345,12 @@ def last_event_time(path: str | os.PathLike[str]) -> datetime | None:
 
 
 def line_time(line: bytes) -> datetime | None:
-    """The ``time`` of an event line, or None when the line has no valid one.
-
-    As the parser does, a time without an offset is taken as UTC.
-    """
+    """The ``time`` of an event line, or None when the line is not an event (the parser
+    decides: a bad line has no time, whatever its ``time`` member says)."""
     try:
-        obj = orjson.loads(line.removeprefix(b"\xef\xbb\xbf"))
-        value = datetime.fromisoformat(obj["time"])
-    except (orjson.JSONDecodeError, TypeError, KeyError, ValueError):
+        return parse_line(line).time
+    except ParseError:
         return None
-    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
 
 
 def uncompressed_size(path: str | os.PathLike[str]) -> int:

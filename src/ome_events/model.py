@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import FrozenInstanceError, dataclass
 from datetime import datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, NamedTuple, Self
@@ -328,23 +328,24 @@ class Origin(NamedTuple):
 
 
 class _EventSlots:
-    _line: bytes  # the line as read (set by the parsers; absent for events built by hand)
-    _snapshot: Snapshot | None  # computed on first access
-    _fields: Mapping[str, str]  # computed on first access
+    _fields: Mapping[str, str]
+    _line: bytes
+    _raw: Mapping[str, Any]
+    _snapshot: Snapshot | None
 
     # The storage of Event, in a plain base class so that Event._from_parsed can fill a
     # mutable twin of the same layout (_EventFiller) with ordinary attribute stores and then
-    # retype it: a frozen dataclass __init__ costs about 1.7 µs per event
-    # (object.__setattr__ per field), this about 0.45 µs, most of the parser's budget.
+    # retype it: a frozen __init__ costs about 1.7 µs per event (object.__setattr__ per
+    # field), this about 0.45 µs, most of the parser's budget.
     __slots__ = (
-        "_fields",
-        "_line",
-        "_snapshot",
+        "_fields",  # the summary's fields, computed on first access
+        "_line",  # the line as read (set by the parsers; absent for events built by hand)
+        "_raw",  # the decoded line: given, or decoded from _line on first access
+        "_snapshot",  # the typed snapshot, computed on first access
         "category",
         "cause",
         "level",
         "origin",
-        "raw",
         "source",
         "summary",
         "time",
@@ -352,9 +353,11 @@ class _EventSlots:
     )
 
 
-@dataclass(frozen=True, init=False)
+_EVENT_FIELDS = ("time", "level", "category", "type", "cause", "source", "summary", "raw", "origin")
+
+
 class Event(_EventSlots):
-    """One line of ``events.log``.
+    """One line of ``events.log``. Immutable; equal when all fields but ``origin`` are equal.
 
     Attributes:
         time: when it happened, timezone-aware, with the offset the log used.
@@ -367,10 +370,23 @@ class Event(_EventSlots):
         raw: the JSON object exactly as decoded (:meth:`to_json` gives the line back).
         origin: file, line number and byte offset when read from a file (not compared).
 
-    ``snapshot``, ``fields`` and ``message`` are computed on first access.
+    ``raw`` (for events read from a log), ``snapshot``, ``fields`` and ``message`` are
+    computed on first access: the reader checks that a line is valid JSON without building
+    its objects, and most readers never look at the snapshot that makes up most of a line.
     """
 
     __slots__ = ()
+    __match_args__ = (
+        "time",
+        "level",
+        "category",
+        "type",
+        "cause",
+        "source",
+        "summary",
+        "raw",
+        "origin",
+    )
 
     time: datetime
     level: Level
@@ -379,10 +395,7 @@ class Event(_EventSlots):
     cause: Cause | None
     source: SourceId
     summary: str
-    raw: Mapping[str, Any] = field(repr=False, hash=False)
-    # No default here: a dataclass default becomes a class attribute that would hide the
-    # slot. __init__ has the default instead.
-    origin: Origin | None = field(compare=False, hash=False)
+    origin: Origin | None
 
     def __init__(
         self,
@@ -397,31 +410,54 @@ class Event(_EventSlots):
         origin: Origin | None = None,
     ) -> None:
         values = (time, level, category, type, cause, source, summary, raw, origin)
-        for name, value in zip(_EVENT_FIELDS, values, strict=True):
+        for name, value in zip(_SLOT_NAMES, values, strict=True):
             object.__setattr__(self, name, value)
 
     @staticmethod
-    def _from_parsed(*values: Any) -> Event:
-        """The parsers' constructor: ``Event._from_parsed(time, level, category, type, cause,
-        source, summary, raw, origin, line)`` is the same event as ``Event(...)`` of the first
-        nine, remembering the line it was read from; without the cost of a frozen
-        ``__init__`` (see ``_EventSlots``). The values must already be valid."""
+    def _from_parsed(
+        time: datetime,
+        level: Level,
+        category: Category,
+        type: EventType,
+        cause: Cause | None,
+        source: SourceId,
+        summary: str,
+        raw: Mapping[str, Any] | None,
+        origin: Origin | None,
+        line: bytes | None,
+    ) -> Event:
+        """The parsers' constructor: the same event as ``Event(...)`` of the first nine,
+        remembering the line it was read from; without the cost of a frozen ``__init__``
+        (see ``_EventSlots``). ``raw`` may be None: it is then decoded from ``line`` when
+        asked for. The values must already be valid."""
         event: Any = _new_filler(_EventFiller)
-        (
-            event.time,
-            event.level,
-            event.category,
-            event.type,
-            event.cause,
-            event.source,
-            event.summary,
-            event.raw,
-            event.origin,
-            event._line,
-        ) = values
+        event.time = time
+        event.level = level
+        event.category = category
+        event.type = type
+        event.cause = cause
+        event.source = source
+        event.summary = summary
+        event.origin = origin
+        if line is not None:
+            event._line = line
+        if raw is not None:
+            event._raw = raw
         event.__class__ = Event
         made: Event = event
         return made
+
+    @property
+    def raw(self) -> Mapping[str, Any]:
+        """The JSON object of the line, as decoded (decoded on first access)."""
+        try:
+            return self._raw
+        except AttributeError:
+            from ome_events.text import loads
+
+            value: Mapping[str, Any] = loads(self._line)
+            object.__setattr__(self, "_raw", value)
+            return value
 
     @property
     def snapshot(self) -> Snapshot | None:
@@ -466,24 +502,50 @@ class Event(_EventSlots):
 
             return dumps(self.raw)
 
-    def __reduce__(self) -> tuple[Any, ...]:
+    def _key(self) -> tuple[Any, ...]:
         return (
-            Event,
-            (
-                self.time,
-                self.level,
-                self.category,
-                self.type,
-                self.cause,
-                self.source,
-                self.summary,
-                self.raw,
-                self.origin,
-            ),
+            self.time,
+            self.level,
+            self.category,
+            self.type,
+            self.cause,
+            self.source,
+            self.summary,
         )
 
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not Event:
+            return NotImplemented
+        assert isinstance(other, Event)
+        return self._key() == other._key() and self.raw == other.raw
 
-_EVENT_FIELDS = ("time", "level", "category", "type", "cause", "source", "summary", "raw", "origin")
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def __repr__(self) -> str:
+        fields = ", ".join(
+            f"{name}={getattr(self, name)!r}" for name in _EVENT_FIELDS if name != "raw"
+        )
+        return f"Event({fields})"
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise FrozenInstanceError(f"cannot assign to field {name!r}")
+
+    def __delattr__(self, name: str) -> None:
+        raise FrozenInstanceError(f"cannot delete field {name!r}")
+
+    def __copy__(self) -> Event:
+        return self
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Event:
+        return self
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Event, tuple(getattr(self, name) for name in _EVENT_FIELDS))
+
+
+# Event's own attribute names for the fields given to __init__ (raw is kept in _raw).
+_SLOT_NAMES = tuple("_raw" if name == "raw" else name for name in _EVENT_FIELDS)
 
 
 class _EventFiller(_EventSlots):

@@ -1,4 +1,4 @@
-"""Text from a log made safe to show or write: control characters, JSON lines, excerpts.
+"""Text from a log: JSON read and written, made safe to show: control characters, excerpts.
 
 Everything in a log line came from the network (stream names, URLs, user agents), so every
 place that shows it (a terminal, a spreadsheet, an HTML table, an error message) goes
@@ -7,6 +7,9 @@ through one of the functions here:
 * :func:`escape_controls` writes every control character as a visible escape (``\\x1b``);
 * :func:`json_line` and :func:`safe_json` write JSON whose strings cannot act on a terminal;
 * :func:`excerpt` gives the start of a bad line for an error message, bounded in size.
+
+:func:`loads` is the one definition of "valid JSON" for a log line (every reader and every
+fast path agrees with it) and :func:`dumps` writes back any value it returns.
 
 The set of characters is :data:`CONTROL_CHARACTERS`: C0 (ESC starts CSI and OSC sequences,
 BEL, backspace, CR, tab, newline), DEL, C1 (U+009B is CSI on some terminals), the
@@ -30,6 +33,8 @@ __all__ = [
     "escape_controls",
     "excerpt",
     "json_line",
+    "loads",
+    "nesting",
     "safe_json",
 ]
 
@@ -104,6 +109,56 @@ def safe_json(data: bytes) -> bytes:
     if b"\x7f" in data or b"\xc2" in data or b"\xd8" in data or b"\xe2" in data:
         return _RAW_CONTROLS.sub(_escape_control, data)
     return data
+
+
+def loads(data: bytes | str) -> Any:
+    """Decode one JSON text: RFC 8259 JSON in UTF-8, nested at most :data:`MAX_NESTING` deep.
+
+    Numbers too large for a double (``1e999``; jsoncpp, which OME uses, writes an infinite
+    value as ``1e+9999``) are valid JSON: they are read as ``inf``/``-inf`` rather than
+    refused. ``NaN`` and ``Infinity`` are not JSON
+    and are refused. Raises ``ValueError`` (with orjson's reason) for anything else.
+
+    >>> loads(b'{"fps":1e+9999,"bitrate":2500000}')
+    {'fps': inf, 'bitrate': 2500000}
+    """
+    try:
+        return orjson.loads(data)
+    except orjson.JSONDecodeError as error:
+        if "infinity" not in str(error):
+            raise
+        original = error
+    # Rare: decode again with msgspec, which hands floats to a hook instead of refusing
+    # them. Its nesting limit is Python's recursion limit, so the depth is checked here.
+    import msgspec
+
+    try:
+        if nesting(data) > MAX_NESTING:
+            raise original
+        return msgspec.json.Decoder(float_hook=float).decode(data)
+    except (msgspec.MsgspecError, RecursionError):
+        raise original from None
+
+
+_JSON_TOKENS = re.compile(rb'"(?:[^"\\]|\\.)*"|[\[\]{}]')
+
+
+def nesting(data: bytes | str) -> int:
+    """How deep the arrays and objects of a JSON text are nested (strings skipped).
+
+    >>> nesting(b'{"a":[1,{"b":"[[["}]}')
+    3
+    """
+    if isinstance(data, str):
+        data = data.encode("utf-8", "surrogatepass")
+    depth = deepest = 0
+    for token in _JSON_TOKENS.findall(data):
+        if token in (b"[", b"{"):
+            depth += 1
+            deepest = max(deepest, depth)
+        elif token in (b"]", b"}"):
+            depth -= 1
+    return deepest
 
 
 #: How deep a value may be nested: orjson reads up to this many levels, and every value read
