@@ -9,11 +9,12 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import pytest
-from hypothesis import settings
+from hypothesis import HealthCheck, settings
 
-# No wall-clock limits in tests: hypothesis' per-example deadline is one, and a loaded CI
-# machine trips it. Speed is measured in bench/, not asserted here.
-settings.register_profile("ome-events", deadline=None)
+# No wall-clock limits in tests: hypothesis' per-example deadline is one, and so is its
+# "too slow" health check (generation time); a loaded CI machine trips both. Speed is
+# measured in bench/, not asserted here.
+settings.register_profile("ome-events", deadline=None, suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile("ome-events")
 
 

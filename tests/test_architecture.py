@@ -20,6 +20,7 @@ LAYERS: list[set[str]] = [
     {"model"},
     {"parse"},
     {"files"},
+    {"seek"},
     {"reader", "filters", "follower"},
     {"export", "parquet", "analyze"},
     {"jupyter", "cli", "__main__", "__init__"},

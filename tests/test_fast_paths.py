@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import random
 import sys
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from hypothesis import example, given, settings
@@ -20,8 +23,9 @@ from tests.helpers.lines import PUSH_STARTED, STREAM_CREATED, STREAM_PREPARED, e
 from tests.helpers.mutations import mutate
 from tests.strategies import lines
 
-from ome_events import Event, LineDecoder, ParseError, parse_line
+from ome_events import Event, LineDecoder, ParseError, parse_line, read_events
 from ome_events.parse import event_from_object
+from ome_events.reader import EventReader, Partial
 from ome_events.text import loads
 
 SPEC_LINES = [STREAM_CREATED, STREAM_PREPARED, PUSH_STARTED]
@@ -151,3 +155,145 @@ class TestLineDecoding:
         ]
         assert [error.line for error in decoder.errors] == [4]
         assert events[-1].snapshot is not None
+
+
+# Whole files made of the things real logs hold: events, bad and blank lines, CRLF endings,
+# a BOM, lines over a (small) length limit, and a last line with or without its newline.
+LIMIT = 400
+file_pieces = st.one_of(
+    lines.map(lambda line: line.rstrip(b"\n")),
+    st.sampled_from(SPEC_LINES),
+    st.just(b""),
+    st.just(b"   "),
+    st.just(b'{"time":"broken'),
+    st.binary(max_size=40).filter(lambda data: b"\n" not in data),
+    st.integers(LIMIT - 2, LIMIT + 600).map(lambda size: b"x" * size),
+)
+
+
+@st.composite
+def log_files(draw: st.DrawFn) -> bytes:
+    pieces = draw(st.lists(file_pieces, max_size=25))
+    endings = [draw(st.sampled_from([b"\n", b"\r\n"])) for _ in pieces]
+    data = b"".join(piece + ending for piece, ending in zip(pieces, endings, strict=True))
+    if draw(st.booleans()):
+        data = b"\xef\xbb\xbf" + data
+    if draw(st.booleans()):
+        data += draw(st.one_of(st.sampled_from(SPEC_LINES), st.binary(max_size=30)))
+    return data
+
+
+def forward(data: bytes, partial: bool) -> tuple[list[Event], list[ParseError]]:
+    decoder = LineDecoder(file="f", errors="collect", max_line_bytes=LIMIT, max_errors=10_000)
+    events = decoder.feed(data)
+    if partial:
+        events += decoder.close()
+    return events, decoder.errors
+
+
+def error_fields(errors: list[ParseError]) -> list[tuple[object, ...]]:
+    return sorted((e.offset, e.line, e.reason, e.expected, e.excerpt) for e in errors)
+
+
+class TestBackwards:
+    @settings(max_examples=400)
+    @given(log_files(), st.booleans(), st.integers(1, 300))
+    def test_same_events_and_errors_as_forwards(
+        self, data: bytes, partial: bool, block_size: int
+    ) -> None:
+        import io
+
+        from ome_events.seek import events_backwards
+
+        expected, expected_errors = forward(data, partial)
+        errors: list[ParseError] = []
+        got = list(
+            events_backwards(
+                io.BytesIO(data),
+                "f",
+                partial=partial,
+                on_error=errors.append,
+                max_line_bytes=LIMIT,
+                block_size=block_size,
+            )
+        )
+        got.reverse()
+        assert got == expected
+        assert [e.origin.offset for e in got] == [e.origin.offset for e in expected]  # type: ignore[union-attr]
+        assert {e.origin.line for e in got} <= {None}  # type: ignore[union-attr]
+        assert error_fields(errors) == error_fields(expected_errors)
+
+
+@st.composite
+def log_directories(draw: st.DrawFn) -> list[bytes]:
+    """The contents of events.log.2 (oldest), events.log.1 and events.log."""
+    times = draw(st.lists(st.integers(0, 10_000), min_size=1, max_size=40).map(sorted))
+    levels = st.sampled_from(["Info", "Warning", "Error"])
+    lines_out = [
+        event_line(
+            f"2025-03-26T{t // 3600:02d}:{t // 60 % 60:02d}:{t % 60:02d}.000+00:00",
+            level=draw(levels),
+            summary=f"n {index}",
+        )
+        for index, t in enumerate(times)
+    ]
+    for _ in range(draw(st.integers(0, 3))):  # bad lines anywhere
+        lines_out.insert(draw(st.integers(0, len(lines_out))), b'{"broken\n')
+    cuts = sorted(draw(st.lists(st.integers(0, len(lines_out)), min_size=2, max_size=2)))
+    files = [lines_out[: cuts[0]], lines_out[cuts[0] : cuts[1]], lines_out[cuts[1] :]]
+    contents = [b"".join(part) for part in files]
+    if draw(st.booleans()):
+        contents[2] += b'{"time":"2025-03-26T23:00:00.000+00:00","level":"Info"'  # unfinished
+    return contents
+
+
+def write_directory(folder: Path, contents: list[bytes]) -> None:
+    for name, data in zip(("events.log.2", "events.log.1", "events.log"), contents, strict=True):
+        (folder / name).write_bytes(data)
+
+
+class TestLast:
+    """``EventReader.last`` (newest file first, from its end) against a full forward read."""
+
+    @settings(max_examples=150)
+    @given(
+        log_directories(),
+        st.integers(0, 12),
+        st.integers(0, 5),
+        st.sampled_from([None, "Warning", "Error"]),
+        st.sampled_from(["read", "leave"]),
+        st.one_of(st.none(), st.integers(0, 10_000)),
+    )
+    def test_same_as_forwards(
+        self,
+        contents: list[bytes],
+        count: int,
+        offset: int,
+        level: str | None,
+        partial: Partial,
+        since_second: int | None,
+    ) -> None:
+        with tempfile.TemporaryDirectory() as name:
+            folder = Path(name)
+            write_directory(folder, contents)
+            since = None
+            if since_second is not None:
+                since = datetime(2025, 3, 26, tzinfo=UTC) + timedelta(seconds=since_second)
+
+            def where(event: Event) -> bool:
+                return level is None or event.level == level
+
+            def reader() -> EventReader:
+                return read_events(folder, errors="collect", partial=partial, since=since)
+
+            forward_reader = reader()
+            everything = [event for event in forward_reader if where(event)]
+            expected = everything[: max(0, len(everything) - offset)][-count:] if count else []
+            backward_reader = reader()
+            got = backward_reader.last(count, offset, where=where)
+            assert got == expected
+            assert [e.origin.offset for e in got] == [e.origin.offset for e in expected]  # type: ignore[union-attr]
+            located = {(e.file, e.line, e.offset, e.reason) for e in forward_reader.errors}
+            assert {(e.file, e.line, e.offset, e.reason) for e in backward_reader.errors} <= located
+            if count and since is None:  # the newest file was read: same place to go on from
+                assert backward_reader.position == forward_reader.position

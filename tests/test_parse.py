@@ -205,9 +205,23 @@ class TestLineDecoder:
 
     def test_long_line_in_one_chunk(self) -> None:
         """Also when the whole long line arrives at once."""
-        decoder = LineDecoder(errors="collect", max_line_bytes=100)
+        decoder = LineDecoder(errors="collect", max_line_bytes=300)
         events = decoder.feed(b"z" * 1000 + b"\n" + STREAM_CREATED + b"\n")
         assert len(events) == 1 and len(decoder.errors) == 1
+
+    @pytest.mark.parametrize("chunk", [1, 7, 100, 10_000])
+    def test_long_event_line_is_refused_however_it_arrives(self, chunk: int) -> None:
+        """A valid event over the limit is the same error whether it streams in or not."""
+        data = STREAM_CREATED + b"\n" + STREAM_CREATED + b"\r\n"
+        decoder = LineDecoder(errors="collect", max_line_bytes=len(STREAM_CREATED) - 1)
+        for start in range(0, len(data), chunk):
+            assert decoder.feed(data[start : start + chunk]) == []
+        reasons = [(e.line, e.offset, e.reason, e.excerpt) for e in decoder.errors]
+        size = len(STREAM_CREATED)
+        assert reasons == [
+            (1, 0, f"line of {size} bytes is longer than the limit, skipped", ""),
+            (2, size + 1, f"line of {size + 1} bytes is longer than the limit, skipped", ""),
+        ]
 
     def test_long_line_at_end_of_input(self) -> None:
         """An unfinished long line at the end is reported by close."""

@@ -47,6 +47,7 @@ __all__ = [
     "iter_chunks",
     "last_event_time",
     "last_line_end",
+    "line_end_before",
     "line_time",
     "lines_backwards",
     "open_log",
@@ -323,8 +324,19 @@ def lines_backwards(
 def last_line_end(path: str | os.PathLike[str]) -> int:
     """The offset just past the last newline of a plain file (0 if it has none)."""
     with open(path, "rb") as stream:
-        for offset, line in lines_backwards(stream):
-            return offset + len(line) + 1
+        return line_end_before(stream, stream.seek(0, os.SEEK_END))
+
+
+def line_end_before(stream: BinaryIO, position: int) -> int:
+    """The offset just past the last newline before ``position`` (0 if there is none): where
+    the line that holds the byte before ``position`` starts."""
+    while position > 0:
+        step = min(CHUNK_SIZE, position)
+        position -= step
+        stream.seek(position)
+        found = stream.read(step).rfind(b"\n")
+        if found >= 0:
+            return position + found + 1
     return 0
 
 

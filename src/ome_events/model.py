@@ -317,13 +317,20 @@ class SourceId:
 
 class Origin(NamedTuple):
     """Where an event was read: the file (None for in-memory input), line number and byte offset
-    of the start of its line."""
+    of the start of its line.
+
+    The line number is None when it was not counted: for events read from the end of a file
+    (``tail -n``) or after a seek into it (``--since``), where counting would mean reading
+    the whole file. The offset always locates the line exactly.
+    """
 
     file: str | None
-    line: int
+    line: int | None
     offset: int
 
     def __str__(self) -> str:
+        if self.line is None:
+            return f"{self.file or '<input>'}@{self.offset}"
         return f"{self.file or '<input>'}:{self.line}"
 
 

@@ -50,6 +50,7 @@ __all__ = [
     "TIME_RANGE",
     "LineDecoder",
     "event_from_object",
+    "line_too_long",
     "parse_line",
 ]
 
@@ -342,6 +343,20 @@ def parse_line(
         ) from None
 
 
+def line_too_long(
+    size: int, limit: int, *, file: str | None, line: int | None, offset: int
+) -> ParseError:
+    """The error of a line of ``size`` bytes (newline excluded) over ``limit``: the same
+    whether it streamed in (never held whole) or arrived at once, so without an excerpt."""
+    return ParseError(
+        f"line of {size} bytes is longer than the limit, skipped",
+        expected=f"lines of at most {limit} bytes",
+        file=file,
+        line=line,
+        offset=offset,
+    )
+
+
 class LineDecoder:
     """Incremental, sans-IO decoder: feed byte chunks, get the events of complete lines.
 
@@ -366,7 +381,10 @@ class LineDecoder:
     With skip and collect, ``on_error`` (if given) is called with each error as it is met.
 
     ``offset`` is the byte offset just past the last complete line consumed (where a
-    follower resumes), ``line`` the number of the next line. Blank lines, a BOM at offset 0
+    follower resumes), ``line`` the number of the next line. With ``numbered=False`` (a decoder
+    started in the middle of a file whose lines before were not counted) the events'
+    ``origin.line`` and the errors' ``line`` are None, and ``line`` counts from where it
+    started. Blank lines, a BOM at offset 0
     and ``\\r\\n`` endings are accepted silently.
     """
 
@@ -376,6 +394,7 @@ class LineDecoder:
         file: str | None = None,
         offset: int = 0,
         line: int = 1,
+        numbered: bool = True,
         errors: ErrorPolicy = "raise",
         strict: bool = False,
         max_line_bytes: int = DEFAULT_MAX_LINE_BYTES,
@@ -387,6 +406,7 @@ class LineDecoder:
         self.file = file
         self.offset = offset
         self.line = line
+        self.numbered = numbered
         self.policy: ErrorPolicy = errors
         self.strict = strict
         self.max_line_bytes = max_line_bytes
@@ -421,7 +441,7 @@ class LineDecoder:
         if self._pending_bytes:
             # The first line continues the partial line held from earlier chunks.
             if self._skipping:
-                self._skip_long_line(len(lines[0]) + 1, events, lines[1:], tail)
+                self._skip_long_line(len(lines[0]), 1, events, lines[1:], tail)
                 del lines[0]
             else:
                 self._pending.append(lines[0])
@@ -439,7 +459,7 @@ class LineDecoder:
         """
         events = self.feed(b"")
         if self._skipping:
-            self._skip_long_line(0, events, [], b"")
+            self._skip_long_line(0, 0, events, [], b"")
         elif self._pending:
             line = b"".join(self._pending)
             self._pending = []
@@ -460,22 +480,25 @@ class LineDecoder:
             self._skipping = True
 
     def _skip_long_line(
-        self, last_part: int, events: list[Event], rest: list[bytes], tail: bytes
+        self, last_part: int, newline: int, events: list[Event], rest: list[bytes], tail: bytes
     ) -> None:
         size = self._pending_bytes + last_part
         self._skipping = False
         self._pending = []
         self._pending_bytes = 0
-        error = ParseError(
-            f"line of {size} bytes is longer than the limit, skipped",
-            expected=f"lines of at most {self.max_line_bytes} bytes",
-            file=self.file,
-            line=self.line,
-            offset=self.offset,
-        )
-        self.offset += size
+        error = self._too_long(size, self.line, self.offset)
+        self.offset += size + newline
         self.line += 1
         self._report(error, events, rest, tail)
+
+    def _too_long(self, size: int, number: int, offset: int) -> ParseError:
+        return line_too_long(
+            size,
+            self.max_line_bytes,
+            file=self.file,
+            line=number if self.numbered else None,
+            offset=offset,
+        )
 
     def _decode(self, lines: list[bytes], events: list[Event], tail: bytes, final: bool) -> None:
         # The hot loop of every reader: locals only, position written back once per line,
@@ -489,14 +512,19 @@ class LineDecoder:
         strict = self.strict
         fast = not strict
         newline = 0 if final else 1
+        counting = self.numbered
+        longest = self.max_line_bytes
         number = self.line
         offset = self.offset
         for index, line in enumerate(lines):
             start = offset
-            offset += len(line) + newline
-            origin = _new_origin(Origin, (file, number, start))
+            size = len(line)
+            offset += size + newline
+            origin = _new_origin(Origin, (file, number if counting else None, start))
             try:
-                if fast and line.isascii() and (len(line) < _DEEP_LINE or not may_be_deep(line)):
+                if size > longest:
+                    raise self._too_long(size, number, start)
+                if fast and line.isascii() and (size < _DEEP_LINE or not may_be_deep(line)):
                     try:
                         head = decode_head(line)
                     except head_failed:
@@ -525,7 +553,15 @@ class LineDecoder:
                 failure = error
             self.line = number + 1
             self.offset = offset
-            self._slow_line(failure, line, number, start, events, lines[index + 1 :], tail)
+            self._slow_line(
+                failure,
+                line,
+                number if counting else None,
+                start,
+                events,
+                lines[index + 1 :],
+                tail,
+            )
             number += 1
         self.line = number
         self.offset = offset
@@ -534,13 +570,16 @@ class LineDecoder:
         self,
         failure: ParseError,
         line: bytes,
-        number: int,
+        number: int | None,
         offset: int,
         events: list[Event],
         rest: list[bytes],
         tail: bytes,
     ) -> None:
         """A line the fast path rejected: a BOM, a blank line, an over-long line or an error."""
+        if len(line) > self.max_line_bytes:
+            self._report(failure, events, rest, tail)
+            return
         if offset == 0 and line.startswith(_BOM):
             line = line[3:]
             try:
@@ -550,14 +589,11 @@ class LineDecoder:
                 failure = error
         if not line.strip():
             return
-        if len(line) > self.max_line_bytes:
-            failure = ParseError(
-                f"line of {len(line)} bytes is longer than the limit, skipped",
-                expected=f"lines of at most {self.max_line_bytes} bytes",
-            )
         self._report(self._locate(failure, line, number, offset), events, rest, tail)
 
-    def _locate(self, error: ParseError, line: bytes, number: int, offset: int) -> ParseError:
+    def _locate(
+        self, error: ParseError, line: bytes, number: int | None, offset: int
+    ) -> ParseError:
         return ParseError(
             error.reason,
             expected=error.expected,

@@ -14,6 +14,7 @@ import sys
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime, timedelta
+from itertools import islice
 from pathlib import Path
 from typing import BinaryIO, Literal, NamedTuple
 
@@ -25,6 +26,7 @@ from ome_events.files import (
     GZIP_MAGIC,
     LogFile,
     last_event_time,
+    line_end_before,
     order_log_files,
     scan_log_directory,
     stream_chunks,
@@ -32,6 +34,7 @@ from ome_events.files import (
 from ome_events.model import Event
 from ome_events.parse import ErrorPolicy, LineDecoder
 from ome_events.position import FINGERPRINT_BYTES, Position, fingerprint_of
+from ome_events.seek import LineCounter, events_backwards
 
 __all__ = ["EventReader", "EventsSource", "iter_events", "read_events", "read_stream"]
 
@@ -105,6 +108,8 @@ class EventReader(Iterator[Event]):
         self._stream = stream
         self._name = name
         self._position: Position | None = None
+        # The newest file's end when it was read backwards (its lines not counted yet).
+        self._end_of_newest: tuple[_Identity, int, int] | None = None
         self._identities: dict[str, _Identity] = {}
         # One generator does all the work; ``for`` loops drive it directly (see __iter__),
         # which saves a Python-level __next__ call per event.
@@ -137,8 +142,12 @@ class EventReader(Iterator[Event]):
 
         ``follow(path, start=reader.position)`` goes on from there without a gap or a
         repeat (read with ``partial="leave"``, so that a line still being written is left
-        for the follower).
+        for the follower). After :meth:`last` read the newest file from its end, asking for
+        the position counts that file's lines (the only time they are counted).
         """
+        if self._position is None and self._end_of_newest is not None:
+            identity, end, unfinished = self._end_of_newest
+            self._position = identity.at(end, _line_at(identity.path, end) + unfinished)
         return self._position
 
     def _may_hold_range(self, index: int) -> bool:
@@ -177,7 +186,10 @@ class EventReader(Iterator[Event]):
         if self.policy == "collect" and isinstance(problem, ParseError):
             self.errors.append(problem)
 
-    def _read_file(self, log_file: LogFile) -> Iterator[Event]:
+    def _read_file(self, log_file: LogFile, *, backwards: bool = False) -> Iterator[Event]:
+        """The events of one file, oldest first; newest first with ``backwards`` (read from
+        its end: only for a plain file, which the caller cannot know before it is open, so a
+        compressed one is then read forwards and given newest first all the same)."""
         self.read_files.append(log_file)
         name = os.fspath(log_file.path)
         if log_file.error is not None:
@@ -196,7 +208,11 @@ class EventReader(Iterator[Event]):
             try:
                 identity = _identify(stream, name, log_file)
                 self._identities[name] = identity
-                yield from self._decode(name, stream_chunks(stream, name), decoder)
+                if backwards and not (log_file.compressed or identity.compressed):
+                    yield from self._read_backwards(stream, name, log_file, identity)
+                    return
+                events = self._decode(name, stream_chunks(stream, name), decoder)
+                yield from reversed(list(events)) if backwards else events
             except OSError as error:  # an I/O error in the middle of the file
                 reason = f"{error.strerror or error} after {decoder.line - 1:,} lines"
                 self._file_problem(LogFileError(name, reason))
@@ -204,6 +220,29 @@ class EventReader(Iterator[Event]):
             if log_file.compressed or log_file is not self.files[-1] or identity.compressed:
                 return  # a follower goes on in the newest file, never in a compressed one
             self._position = identity.at(decoder.offset, decoder.line)
+
+    def _read_backwards(
+        self, stream: BinaryIO, name: str, log_file: LogFile, identity: _Identity
+    ) -> Iterator[Event]:
+        end = stream.seek(0, os.SEEK_END)
+        unfinished = 0  # a last line without newline, which a forward read numbers too
+        if self.partial == "leave":
+            end = line_end_before(stream, end)
+        elif end:
+            stream.seek(end - 1)
+            unfinished = stream.read(1) != b"\n"
+        if log_file is self.files[-1]:
+            # Where a follower goes on: known now, its line number counted only if asked.
+            self._position = None
+            self._end_of_newest = (identity, end, unfinished)
+        yield from events_backwards(
+            stream,
+            name,
+            end=end,
+            partial=self.partial == "read",
+            strict=self.strict,
+            on_error=self._bad_line,
+        )
 
     def position_before(self, event: Event) -> Position | None:
         """Where ``event`` starts, for a follower to begin with it (None for an event this
@@ -214,7 +253,10 @@ class EventReader(Iterator[Event]):
         )
         if identity is None or origin is None:
             return None
-        return identity.at(origin.offset, origin.line)
+        line = origin.line
+        if line is None:  # read backwards or after a seek: counted now
+            line = _line_at(identity.path, origin.offset)
+        return identity.at(origin.offset, line)
 
     def start_position(self) -> Position | None:
         """The start of the oldest file that can be read (a follower that begins there reads
@@ -283,6 +325,7 @@ class EventReader(Iterator[Event]):
         wanted = count + offset
         pieces: list[list[Event]] = []
         found = 0
+        backwards = self.policy != "raise"  # raise: the oldest bad line first, as forwards
         for index in range(len(self.files) - 1, -1, -1):
             if found >= wanted:
                 break
@@ -290,16 +333,39 @@ class EventReader(Iterator[Event]):
                 if self.since is not None and index + 1 < len(self.files):
                     break  # this file and all older ones end before since
                 continue
-            events = self._read_file(self.files[index])
-            if self.since is not None or self.until is not None:
-                events = self._in_range(events)
-            if where is not None:
-                events = filter(where, events)
-            matching = deque(events, maxlen=wanted - found)
-            pieces.append(list(matching))
+            if backwards:
+                newest_first = self._read_file(self.files[index], backwards=True)
+                if self.since is not None or self.until is not None:
+                    newest_first = self._in_range_backwards(newest_first)
+                if where is not None:
+                    newest_first = filter(where, newest_first)
+                matching = list(islice(newest_first, wanted - found))
+                matching.reverse()
+            else:
+                events = self._read_file(self.files[index])
+                if self.since is not None or self.until is not None:
+                    events = self._in_range(events)
+                if where is not None:
+                    events = filter(where, events)
+                matching = list(deque(events, maxlen=wanted - found))
+            pieces.append(matching)
             found += len(matching)
-        newest_first = [event for piece in reversed(pieces) for event in piece]
-        return newest_first[: max(0, len(newest_first) - offset)]
+        oldest_first = [event for piece in reversed(pieces) for event in piece]
+        return oldest_first[: max(0, len(oldest_first) - offset)]
+
+    def _in_range_backwards(self, events: Iterator[Event]) -> Iterator[Event]:
+        """:meth:`_in_range` for events newest first."""
+        since, until = self.since, self.until
+        stop_before = since - FILE_SLACK if since is not None else None
+        for event in events:
+            time = event.time
+            if until is not None and time >= until:
+                continue
+            if since is not None and time < since:
+                if stop_before is not None and time < stop_before:
+                    return  # earlier lines can only be earlier still (up to the slack)
+                continue
+            yield event
 
     def _in_range(self, events: Iterator[Event]) -> Iterator[Event]:
         since, until = self.since, self.until
@@ -350,6 +416,11 @@ def _identify(stream: BinaryIO, name: str, log_file: LogFile) -> _Identity:
         log_file.first_time,
         compressed,
     )
+
+
+def _line_at(path: str, offset: int) -> int:
+    with open(path, "rb") as stream:
+        return LineCounter(stream).line_at(offset)
 
 
 def _stream_chunks(stream: BinaryIO) -> Iterator[bytes]:

@@ -160,6 +160,7 @@ class OpenFile:
             if index + 1 < len(events):
                 following = events[index + 1].origin
                 assert following is not None
+                assert following.line is not None  # the follower's decoder counts lines
                 out.append((event, following.offset, following.line))
             else:
                 out.append((event, self.decoder.offset, self.decoder.line))

@@ -1,0 +1,160 @@
+"""Reading a plain log file from anywhere but its start: newest events first, and where a
+time range begins.
+
+* :func:`events_backwards` gives the events of a file newest first, reading blocks from its
+  end: ``tail -n 10`` costs ten lines, not the file.
+* :class:`LineCounter` gives exact line numbers at offsets, for the rare callers that need
+  them there (a bad line to report, a follower's position), counting each byte once.
+
+Every line is decoded by the same :class:`~ome_events.parse.LineDecoder` as a forward read,
+over whole lines in file order, so partial last lines, a BOM, CRLF, blank, over-long and bad
+lines give exactly what reading the file from its start gives (``tests/test_fast_paths.py``
+compares them). Events found this way have no line number (``origin.line`` is None: counting
+would mean reading the whole file); bad lines are reported with theirs, counted then.
+Compressed files cannot be read backwards: callers read them forwards.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from typing import BinaryIO
+
+from ome_events.errors import ParseError
+from ome_events.files import CHUNK_SIZE, line_end_before
+from ome_events.model import Event
+from ome_events.parse import DEFAULT_MAX_LINE_BYTES, LineDecoder, line_too_long
+
+__all__ = ["BLOCK_SIZE", "LineCounter", "events_backwards"]
+
+#: How many bytes a backward read decodes at a time.
+BLOCK_SIZE = 4 * CHUNK_SIZE
+
+_COUNT_BLOCK = 1024 * 1024
+
+
+class LineCounter:
+    """Line numbers at offsets of one file. The first question counts the newlines from the
+    start of the file; each later one only those between it and the previous question."""
+
+    def __init__(self, stream: BinaryIO) -> None:
+        self._stream = stream
+        self._known = (0, 0)  # (offset, newlines before it)
+
+    def line_at(self, offset: int) -> int:
+        """The number of the line that starts at ``offset`` (1 for the first)."""
+        here = self._stream.tell()
+        known_offset, count = self._known
+        low, high = sorted((known_offset, offset))
+        between = self._count(low, high)
+        count = count + between if offset >= known_offset else count - between
+        self._known = (offset, count)
+        self._stream.seek(here)
+        return count + 1
+
+    def _count(self, start: int, end: int) -> int:
+        self._stream.seek(start)
+        count = 0
+        while start < end:
+            block = self._stream.read(min(end - start, _COUNT_BLOCK))
+            if not block:
+                break
+            count += block.count(b"\n")
+            start += len(block)
+        return count
+
+
+def events_backwards(
+    stream: BinaryIO,
+    name: str,
+    *,
+    end: int | None = None,
+    partial: bool = True,
+    strict: bool = False,
+    on_error: Callable[[ParseError], object] | None = None,
+    max_line_bytes: int = DEFAULT_MAX_LINE_BYTES,
+    block_size: int = BLOCK_SIZE,
+) -> Iterator[Event]:
+    """The events of a plain file, newest first, reading blocks backwards from ``end`` (the
+    file's size by default).
+
+    ``partial``: decode bytes after the last newline as a last line (a finished file), or
+    leave them (a line still being written). Bad lines go to ``on_error``, located as a
+    forward read locates them (file, line number, offset); newest block first, in file order
+    within a block. Events have ``origin.line`` None. Memory holds one block and the line
+    being assembled; a line longer than ``max_line_bytes`` is reported without being held.
+    """
+    if end is None:
+        end = stream.seek(0, os.SEEK_END)
+    counter = LineCounter(stream)
+    position = end  # everything from here to end was read
+    carry = b""  # the end of a line that starts before position
+    at_end = True  # the next region holds the file's last line
+    while position > 0:
+        step = min(block_size, position)
+        position -= step
+        stream.seek(position)
+        block = stream.read(step) + carry
+        if at_end and not partial:
+            block = block[: block.rfind(b"\n") + 1]  # without a line still being written
+            if not block:
+                carry = b""
+                continue
+        cut = block.find(b"\n") + 1 if position > 0 else 0
+        if position > 0 and cut in (0, len(block)):  # no line starts in this block
+            carry = block
+            size = len(block) - block.endswith(b"\n")
+            if size > max_line_bytes:
+                start = line_end_before(stream, position)
+                if on_error is not None:
+                    size += position - start
+                    error = line_too_long(
+                        size, max_line_bytes, file=name, line=counter.line_at(start), offset=start
+                    )
+                    on_error(error)
+                position, carry, at_end = start, b"", False
+            continue
+        carry = block[:cut]
+        yield from _decode(
+            block[cut:],
+            position + cut,
+            name,
+            final=at_end and partial,
+            strict=strict,
+            on_error=on_error,
+            counter=counter,
+            max_line_bytes=max_line_bytes,
+        )
+        at_end = False
+
+
+def _decode(
+    region: bytes,
+    start: int,
+    name: str,
+    *,
+    final: bool,
+    strict: bool,
+    on_error: Callable[[ParseError], object] | None,
+    counter: LineCounter,
+    max_line_bytes: int,
+) -> Iterator[Event]:
+    """The events of whole lines starting at ``start``, newest first."""
+    decoder = LineDecoder(
+        file=name,
+        offset=start,
+        numbered=False,
+        errors="collect",
+        strict=strict,
+        max_line_bytes=max_line_bytes,
+        max_errors=len(region) + 1,
+    )
+    events = decoder.feed(region)
+    if final:
+        events += decoder.close()
+    if decoder.errors and on_error is not None:
+        for error in decoder.errors:
+            offset = start if error.offset is None else error.offset
+            on_error(error.located(file=name, line=counter.line_at(offset), offset=offset))
+    events.reverse()
+    return iter(events)
