@@ -297,3 +297,92 @@ class TestLast:
             assert {(e.file, e.line, e.offset, e.reason) for e in backward_reader.errors} <= located
             if count and since is None:  # the newest file was read: same place to go on from
                 assert backward_reader.position == forward_reader.position
+
+
+def nearly_sorted_log(rng: random.Random, count: int, bad_every: int) -> bytes:
+    """A log in time order but for small steps back (as OME's writer threads make them,
+    under a minute), with bad lines and CRLF here and there."""
+    second = 0
+    out = []
+    for index in range(count):
+        second += rng.choice([0, 0, 1, 2, 5, 30])
+        jitter = rng.randrange(0, 59) if rng.random() < 0.3 else 0
+        t = max(0, second - jitter)
+        when = f"2025-03-26T{t // 3600 % 24:02d}:{t // 60 % 60:02d}:{t % 60:02d}.000+00:00"
+        line = event_line(when, summary=f"n {index} " + "x" * rng.randrange(0, 200))
+        if rng.random() < 0.05:
+            line = line[:-1] + b"\r\n"
+        out.append(line)
+        if bad_every and index % bad_every == 0:
+            out.append(b'{"time":"2025-03-26T00:00:00.000+00:00","broken\n')
+    return b"".join(out)
+
+
+class TestTimeRanges:
+    """Reading a time range seeks by bisection; it must give what a full read gives."""
+
+    @settings(max_examples=30)
+    @given(
+        st.integers(0, 2**32),
+        st.integers(0, 40),
+        st.lists(st.integers(-100, 30_000), min_size=1, max_size=6),
+        st.one_of(st.none(), st.integers(0, 30_000)),
+    )
+    def test_same_as_a_full_read(
+        self, seed: int, bad_every: int, since_seconds: list[int], until_second: int | None
+    ) -> None:
+        rng = random.Random(seed)
+        data = nearly_sorted_log(rng, 3000, bad_every)
+        base = datetime(2025, 3, 26, tzinfo=UTC)
+        until = None if until_second is None else base + timedelta(seconds=until_second)
+        with tempfile.TemporaryDirectory() as name:
+            log = Path(name) / "events.log"
+            log.write_bytes(data)
+            everything = list(read_events(log, errors="skip"))
+            for since_second in since_seconds:
+                since = base + timedelta(seconds=since_second)
+                expected = [
+                    e for e in everything if e.time >= since and (until is None or e.time < until)
+                ]
+                reader = read_events(log, errors="skip", since=since, until=until)
+                got = list(reader)
+                assert got == expected
+                assert [e.origin.offset for e in got] == [e.origin.offset for e in expected]  # type: ignore[union-attr]
+
+    @settings(max_examples=50)
+    @given(st.integers(0, 2**32), st.integers(0, 3000), st.sampled_from([1, 100, 4096]))
+    def test_no_wanted_line_before_the_start(self, seed: int, second: int, precision: int) -> None:
+        """Bisected to the line: every line before the start is earlier than since."""
+        import io
+
+        from ome_events.seek import start_for
+
+        data = nearly_sorted_log(random.Random(seed), 400, 7)
+        since = datetime(2025, 3, 26, tzinfo=UTC) + timedelta(seconds=second)
+        start = start_for(io.BytesIO(data), since, timedelta(seconds=60), precision=precision)
+        assert start == 0 or data[start - 1 : start] == b"\n"
+        before = LineDecoder(errors="skip").feed(data[:start])
+        assert all(event.time < since for event in before)
+
+    def test_a_late_since_reads_little(self, tmp_path: Path) -> None:
+        """After the last event: a few small reads, nothing decoded but the probes."""
+        from ome_events.seek import start_for
+
+        log = tmp_path / "events.log"
+        log.write_bytes(nearly_sorted_log(random.Random(1), 5000, 0))
+        late = datetime(2025, 3, 27, tzinfo=UTC)
+        with open(log, "rb") as stream:
+            start = start_for(stream, late, timedelta(seconds=60))
+        assert log.stat().st_size - start <= 64 * 1024
+        assert list(read_events(log, since=late)) == []
+
+    def test_position_after_a_seek_counts_lines(self, tmp_path: Path) -> None:
+        log = tmp_path / "events.log"
+        log.write_bytes(nearly_sorted_log(random.Random(2), 3000, 0))
+        late = datetime(2025, 3, 26, 5, tzinfo=UTC)
+        forward = read_events(log, partial="leave")
+        list(forward)
+        seeking = read_events(log, partial="leave", since=late)
+        got = list(seeking)
+        assert got and got[0].origin is not None and got[0].origin.line is None
+        assert seeking.position == forward.position

@@ -34,7 +34,7 @@ from ome_events.files import (
 from ome_events.model import Event
 from ome_events.parse import ErrorPolicy, LineDecoder
 from ome_events.position import FINGERPRINT_BYTES, Position, fingerprint_of
-from ome_events.seek import LineCounter, events_backwards
+from ome_events.seek import LineCounter, events_backwards, start_for
 
 __all__ = ["EventReader", "EventsSource", "iter_events", "read_events", "read_stream"]
 
@@ -108,8 +108,9 @@ class EventReader(Iterator[Event]):
         self._stream = stream
         self._name = name
         self._position: Position | None = None
-        # The newest file's end when it was read backwards (its lines not counted yet).
-        self._end_of_newest: tuple[_Identity, int, int] | None = None
+        # The newest file's end when its lines were not all counted (read backwards or after
+        # a seek): (identity, end, an offset, lines from there to the end).
+        self._end_of_newest: tuple[_Identity, int, int, int] | None = None
         self._identities: dict[str, _Identity] = {}
         # One generator does all the work; ``for`` loops drive it directly (see __iter__),
         # which saves a Python-level __next__ call per event.
@@ -146,8 +147,9 @@ class EventReader(Iterator[Event]):
         the position counts that file's lines (the only time they are counted).
         """
         if self._position is None and self._end_of_newest is not None:
-            identity, end, unfinished = self._end_of_newest
-            self._position = identity.at(end, _line_at(identity.path, end) + unfinished)
+            identity, end, counted_from, lines_after = self._end_of_newest
+            line = _line_at(identity.path, counted_from) + lines_after
+            self._position = identity.at(end, line)
         return self._position
 
     def _may_hold_range(self, index: int) -> bool:
@@ -208,18 +210,29 @@ class EventReader(Iterator[Event]):
             try:
                 identity = _identify(stream, name, log_file)
                 self._identities[name] = identity
-                if backwards and not (log_file.compressed or identity.compressed):
+                plain = not (log_file.compressed or identity.compressed)
+                if backwards and plain:
                     yield from self._read_backwards(stream, name, log_file, identity)
                     return
-                events = self._decode(name, stream_chunks(stream, name), decoder)
+                start = 0
+                if self.since is not None and plain:
+                    start = start_for(stream, self.since, FILE_SLACK)
+                    stream.seek(0)
+                if start:  # lines before it are not read, so not counted
+                    decoder = self._decoder(name, offset=start, numbered=False)
+                chunks = stream_chunks(stream, name, start=start)
+                events = self._decode(name, chunks, decoder)
                 yield from reversed(list(events)) if backwards else events
             except OSError as error:  # an I/O error in the middle of the file
-                reason = f"{error.strerror or error} after {decoder.line - 1:,} lines"
+                reason = f"{error.strerror or error} at byte {decoder.offset:,}"
                 self._file_problem(LogFileError(name, reason))
                 return
             if log_file.compressed or log_file is not self.files[-1] or identity.compressed:
                 return  # a follower goes on in the newest file, never in a compressed one
-            self._position = identity.at(decoder.offset, decoder.line)
+            if decoder.numbered:
+                self._position = identity.at(decoder.offset, decoder.line)
+            else:  # counted only if asked
+                self._end_of_newest = (identity, decoder.offset, start, decoder.line - 1)
 
     def _read_backwards(
         self, stream: BinaryIO, name: str, log_file: LogFile, identity: _Identity
@@ -234,7 +247,7 @@ class EventReader(Iterator[Event]):
         if log_file is self.files[-1]:
             # Where a follower goes on: known now, its line number counted only if asked.
             self._position = None
-            self._end_of_newest = (identity, end, unfinished)
+            self._end_of_newest = (identity, end, end, unfinished)
         yield from events_backwards(
             stream,
             name,
@@ -272,10 +285,12 @@ class EventReader(Iterator[Event]):
                 continue
         return None
 
-    def _decoder(self, name: str) -> LineDecoder:
+    def _decoder(self, name: str, *, offset: int = 0, numbered: bool = True) -> LineDecoder:
         raising = self.policy == "raise"
         return LineDecoder(
             file=name,
+            offset=offset,
+            numbered=numbered,
             strict=self.strict,
             errors="raise" if raising else "skip",
             on_error=None if raising else self._bad_line,

@@ -3,6 +3,8 @@ time range begins.
 
 * :func:`events_backwards` gives the events of a file newest first, reading blocks from its
   end: ``tail -n 10`` costs ten lines, not the file.
+* :func:`start_for` finds where the events at or after a time begin, by bisection: ``--since
+  "10 minutes ago"`` costs a few small reads, not the file.
 * :class:`LineCounter` gives exact line numbers at offsets, for the rare callers that need
   them there (a bad line to report, a follower's position), counting each byte once.
 
@@ -18,14 +20,15 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator
+from datetime import datetime, timedelta
 from typing import BinaryIO
 
 from ome_events.errors import ParseError
-from ome_events.files import CHUNK_SIZE, line_end_before
+from ome_events.files import CHUNK_SIZE, line_end_before, line_time
 from ome_events.model import Event
 from ome_events.parse import DEFAULT_MAX_LINE_BYTES, LineDecoder, line_too_long
 
-__all__ = ["BLOCK_SIZE", "LineCounter", "events_backwards"]
+__all__ = ["BLOCK_SIZE", "LineCounter", "events_backwards", "start_for"]
 
 #: How many bytes a backward read decodes at a time.
 BLOCK_SIZE = 4 * CHUNK_SIZE
@@ -158,3 +161,67 @@ def _decode(
             on_error(error.located(file=name, line=counter.line_at(offset), offset=offset))
     events.reverse()
     return iter(events)
+
+
+def start_for(
+    stream: BinaryIO,
+    since: datetime,
+    slack: timedelta,
+    *,
+    end: int | None = None,
+    precision: int = CHUNK_SIZE,
+) -> int:
+    """Where to start reading a plain file for the events at or after ``since``: the start of
+    a line before which no line holds such an event (0 when it cannot tell).
+
+    Bisection on byte offsets: from a probe offset, the next line start is found and the
+    first event from there is read (bad lines are passed over). The file is in time order
+    except that a line may be up to ``slack`` earlier than a line before it (OME writes from
+    several threads), so a line earlier than ``since - slack`` proves that every line before
+    it is earlier than ``since``. Costs about log2(size / precision) small reads; the
+    answer is at most ``precision`` bytes (and a line) before the first wanted event.
+    """
+    if end is None:
+        end = stream.seek(0, os.SEEK_END)
+    proof = since - slack
+    low, high = 0, end  # no wanted event before low; the answer is at most high
+    while high - low > precision:
+        middle = (low + high) // 2
+        found = _first_event_after(stream, middle, high)
+        if found is not None and found[1] < proof:
+            low = found[0]
+        else:
+            high = middle
+    return low
+
+
+def _first_event_after(stream: BinaryIO, position: int, end: int) -> tuple[int, datetime] | None:
+    """The start and time of the first event on a line starting after ``position`` and
+    before ``end``."""
+    stream.seek(position)
+    held = b""
+    skip_first = True  # the bytes up to the first newline belong to a line begun earlier
+    offset = position
+    while offset < end:
+        block = stream.read(min(CHUNK_SIZE, end - offset))
+        if not block:
+            return None
+        data = held + block
+        start = 0
+        while True:
+            newline = data.find(b"\n", start)
+            if newline < 0:
+                break
+            line_offset = offset - len(held) + start
+            if not skip_first:
+                time = line_time(data[start:newline])
+                if time is not None:
+                    return line_offset, time
+            skip_first = False
+            start = newline + 1
+        held = data[start:]
+        offset += len(block)
+        if len(held) > DEFAULT_MAX_LINE_BYTES:
+            held = b""
+            skip_first = True  # an over-long line: resynchronise at its end
+    return None
