@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import example, given, settings
@@ -24,6 +25,8 @@ from tests.helpers.mutations import mutate
 from tests.strategies import lines
 
 from ome_events import Event, LineDecoder, ParseError, parse_line, read_events
+from ome_events.filters import EventFilter
+from ome_events.model import Level
 from ome_events.parse import event_from_object
 from ome_events.reader import EventReader, Partial
 from ome_events.text import loads
@@ -386,3 +389,57 @@ class TestTimeRanges:
         got = list(seeking)
         assert got and got[0].origin is not None and got[0].origin.line is None
         assert seeking.position == forward.position
+
+
+criteria = st.one_of(
+    st.fixed_dictionaries(
+        {"min_level": st.sampled_from([Level.INFO, Level.WARNING, Level.ERROR, Level("Fatal")])}
+    ),
+    st.fixed_dictionaries(
+        {"categories": st.lists(st.sampled_from(["stream", "rest", "ClusterEvent"]), min_size=1)}
+    ),
+    st.fixed_dictionaries(
+        {"types": st.lists(st.sampled_from(["Stream*", "NodeJoined", "*requested"]), min_size=1)}
+    ),
+    st.fixed_dictionaries(
+        {"causes": st.lists(st.sampled_from(["*", "bframedetected", "FutureCause"]), min_size=1)}
+    ),
+    st.fixed_dictionaries({"apps": st.lists(st.sampled_from(["app", "a*", "x"]), min_size=1)}),
+    st.fixed_dictionaries({"streams": st.lists(st.sampled_from(["cam*", "x"]), min_size=1)}),
+    st.fixed_dictionaries({"vhosts": st.lists(st.sampled_from(["*", "default"]), min_size=1)}),
+    st.fixed_dictionaries({"sources": st.lists(st.sampled_from(["#default#*", "x"]), min_size=1)}),
+    st.fixed_dictionaries({"grep": st.sampled_from(["Stream", "^P", "created\\.", "é", "a"])}),
+)
+
+
+def filter_of(parts: list[dict[str, Any]]) -> EventFilter:
+    merged = {key: value for part in parts for key, value in part.items()}
+    return EventFilter(**{k: tuple(v) if isinstance(v, list) else v for k, v in merged.items()})
+
+
+filters = st.lists(criteria, min_size=1, max_size=2).map(filter_of)
+
+
+class TestFilteredDecoding:
+    """A decoder given a filter's head test passes lines over without building their events:
+    it must give exactly the events of a full decode that pass the filter, and the same bad
+    lines."""
+
+    @settings(max_examples=300)
+    @given(filters, st.lists(st.one_of(lines, file_pieces.map(lambda p: p + b"\n")), max_size=20))
+    def test_same_as_decoding_everything(self, wanted: EventFilter, pieces: list[bytes]) -> None:
+        data = b"".join(pieces)
+        plain_decoder = LineDecoder(errors="collect", max_errors=1000)
+        expected = [event for event in plain_decoder.feed(data) if wanted(event)]
+        decoder = LineDecoder(errors="collect", max_errors=1000, keep=wanted.head_test())
+        got = [event for event in decoder.feed(data) if wanted(event)]
+        assert got == expected
+        assert error_fields(decoder.errors) == error_fields(plain_decoder.errors)
+
+    def test_a_bad_time_is_reported_on_a_line_passed_over(self) -> None:
+        line = event_line("2025-02-30T00:00:00.000+00:00", level="Info")
+        decoder = LineDecoder(errors="collect", keep=EventFilter(min_level=Level.ERROR).head_test())
+        assert decoder.feed(line) == []
+        assert [error.reason for error in decoder.errors] == [
+            "'time' is not an ISO 8601 time: 2025-02-30T00:00:00.000+00:00"
+        ]

@@ -29,11 +29,12 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from fnmatch import translate
-from typing import TypeVar
+from typing import Any, TypeVar, cast
 
-from ome_events.model import Category, Event, Level
+from ome_events.model import Category, Event, Level, SourceId
+from ome_events.parse import HeadTest
 
-__all__ = ["EventFilter", "newest"]
+__all__ = ["EventFilter", "FieldTests", "newest"]
 
 T = TypeVar("T")
 
@@ -118,6 +119,7 @@ class EventFilter:
     since: datetime | None = None
     until: datetime | None = None
     _test: Callable[[Event], bool] = field(init=False, repr=False, compare=False)
+    _fields: FieldTests = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         for bound in (self.since, self.until):
@@ -141,9 +143,41 @@ class EventFilter:
             return iter(events)
         return filter(self._test, events)
 
+    def head_test(self) -> HeadTest | None:
+        """The criteria but the time range, on a line's raw strings, for a decoder to pass
+        over lines that cannot match without building their events (see
+        :class:`~ome_events.parse.LineDecoder`); None when there is no such criterion.
+
+        ``test(head)`` (a :class:`~ome_events.parse.LineHead`) is True exactly when the
+        event of a line with these top-level strings passes those criteria.
+        """
+        fields = self._fields
+        tests: list[HeadTest] = []
+        if fields.level is not None:
+            level_ok = fields.level
+            tests.append(lambda h: level_ok(h.level))
+        if fields.category is not None:
+            category_ok = fields.category
+            tests.append(lambda h: category_ok(h.category))
+        if fields.type is not None:
+            type_ok = fields.type
+            tests.append(lambda h: type_ok(h.type))
+        if fields.cause is not None:
+            cause_ok = fields.cause
+            tests.append(lambda h: cause_ok(h.cause))
+        if fields.source is not None:
+            source_ok = fields.source
+            tests.append(lambda h: source_ok(h.source_id, h.category))
+        if fields.summary is not None:
+            summary_ok = fields.summary
+            tests.append(lambda h: summary_ok(h.summary))
+        return _all_of(tests)
+
     def _compile(self) -> Callable[[Event], bool]:
         # One small test per criterion that is set, cheapest first; names are memoised, so
-        # a filter costs a few dictionary look-ups per event.
+        # a filter costs a few dictionary look-ups per event. Each criterion is written once,
+        # on plain strings (FieldTests), and used on events and on decoded line heads
+        # (head_test).
         tests: list[Callable[[Event], bool]] = []
         if self.since is not None or self.until is not None:
             since, until = self.since, self.until
@@ -153,54 +187,137 @@ class EventFilter:
                 tests.append(lambda e: e.time >= since)
             elif until is not None:
                 tests.append(lambda e: e.time < until)
+        fields = self._field_tests()
+        object.__setattr__(self, "_fields", fields)
+        if fields.level is not None:
+            level_ok = fields.level
+            tests.append(lambda e: level_ok(e.level))
+        if fields.category is not None:
+            category_ok = fields.category
+            tests.append(lambda e: category_ok(e.category))
+        if fields.type is not None:
+            type_ok = fields.type
+            tests.append(lambda e: type_ok(e.type))
+        if fields.cause is not None:
+            cause_ok = fields.cause
+            tests.append(lambda e: cause_ok(e.cause))
+        if fields.source_parts:
+            parts_ok = fields.source_parts
+            tests.append(lambda e: parts_ok(e.source))
+        if fields.summary is not None:
+            summary_ok = fields.summary
+            tests.append(lambda e: summary_ok(e.summary))
+        return _all_of(tests) or (lambda e: True)
+
+    def _field_tests(self) -> FieldTests:
+        level_ok = category_ok = type_ok = summary_ok = None
+        cause_ok: Callable[[str | None], bool] | None = None
         if self.min_level is not None:
-            floor = self.min_level.rank
-            ranks: dict[str, bool] = {}
-
-            def level_ok(event: Event) -> bool:
-                level = event.level
-                try:
-                    return ranks[level]
-                except KeyError:
-                    ranks[level] = found = level.rank >= floor
-                    return found
-
-            tests.append(level_ok)
+            level_ok = _level_test(self.min_level)
         if self.categories:
             wanted = {Category.lookup(name).value.lower() for name in self.categories}
             category_ok = _matcher(wanted, fold=True)
-            tests.append(lambda e: category_ok(e.category))
         if self.types:
             type_ok = _matcher(self.types, fold=True)
-            tests.append(lambda e: type_ok(e.type))
         if self.causes:
-            cause_ok = _matcher(self.causes, fold=True)
-            tests.append(lambda e: e.cause is not None and cause_ok(e.cause))
-        for parts, attribute in (
-            (self.sources, "raw"),
-            (self.vhosts, "vhost"),
-            (self.apps, "app"),
-            (self.streams, "stream"),
-        ):
-            if parts:
-                tests.append(_part_test(attribute, _matcher(parts, fold=False)))
+            cause_match = _matcher(self.causes, fold=True)
+            cause_ok = lambda cause: cause is not None and cause_match(cause)  # noqa: E731
+        part_tests = [
+            _part_test(attribute, _matcher(parts, fold=False))
+            for parts, attribute in (
+                (self.sources, "raw"),
+                (self.vhosts, "vhost"),
+                (self.apps, "app"),
+                (self.streams, "stream"),
+            )
+            if parts
+        ]
         if self.grep is not None:
             search = re.compile(self.grep).search
-            tests.append(lambda e: search(e.summary) is not None)
+            summary_ok = lambda summary: search(summary) is not None  # noqa: E731
+        return FieldTests(
+            level=level_ok,
+            category=category_ok,
+            type=type_ok,
+            cause=cause_ok,
+            source_parts=_all_of(part_tests),
+            summary=summary_ok,
+        )
 
-        if not tests:
-            return lambda e: True
-        if len(tests) == 1:
-            return tests[0]
-        return lambda e: all(test(e) for test in tests)
+
+@dataclass(frozen=True, slots=True)
+class FieldTests:
+    """One test per criterion on an event's fields as strings (None: not a criterion).
+
+    ``source_parts`` tests a parsed :class:`~ome_events.model.SourceId`; :attr:`source`
+    tests the raw ``sourceId`` with the category it is parsed with (memoised).
+    """
+
+    level: Callable[[str], bool] | None = None
+    category: Callable[[str], bool] | None = None
+    type: Callable[[str], bool] | None = None
+    cause: Callable[[str | None], bool] | None = None
+    source_parts: Callable[[SourceId], bool] | None = None
+    summary: Callable[[str], bool] | None = None
+
+    @property
+    def source(self) -> Callable[[str, str], bool] | None:
+        parts_ok = self.source_parts
+        if parts_ok is None:
+            return None
+        return lambda source_id, category: parts_ok(_source_id(source_id, category))
 
 
-def _part_test(attribute: str, match: Callable[[str], bool]) -> Callable[[Event], bool]:
-    def test(event: Event) -> bool:
-        value: str | None = getattr(event.source, attribute)
+Test = TypeVar("Test", bound=Callable[..., bool])
+
+
+def _all_of(tests: list[Test]) -> Test | None:
+    if not tests:
+        return None
+    if len(tests) == 1:
+        return tests[0]
+    combined: Any = lambda item: all(test(item) for test in tests)  # noqa: E731
+    return cast(Test, combined)
+
+
+def _level_test(floor_level: Level) -> Callable[[str], bool]:
+    floor = floor_level.rank
+    ranks: dict[str, bool] = {}
+
+    def level_ok(level: str) -> bool:
+        try:
+            return ranks[level]
+        except KeyError:
+            pass
+        found = Level(level).rank >= floor
+        if len(ranks) < _MEMO_MAX:
+            ranks[level] = found
+        return found
+
+    return level_ok
+
+
+_SOURCES: dict[tuple[str, str], SourceId] = {}
+
+
+def _source_id(raw: str, category: str) -> SourceId:
+    try:
+        return _SOURCES[(raw, category)]
+    except KeyError:
+        if len(_SOURCES) >= _MEMO_MAX:
+            _SOURCES.clear()
+        source = _SOURCES[(raw, category)] = SourceId.parse(raw, category)
+        return source
+
+
+def _part_test(attribute: str, match: Callable[[str], bool]) -> Callable[[SourceId], bool]:
+    """A test on one part of a source ID (``raw``, ``vhost``, ``app``, ``stream``)."""
+
+    def part_ok(source: SourceId) -> bool:
+        value: str | None = getattr(source, attribute)
         return value is not None and match(value)
 
-    return test
+    return part_ok
 
 
 def newest(items: Iterable[T], limit: int | None = None, offset: int = 0) -> Iterator[T]:

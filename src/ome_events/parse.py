@@ -48,7 +48,9 @@ from ome_events.text import MAX_NESTING, excerpt, loads
 __all__ = [
     "DEFAULT_MAX_LINE_BYTES",
     "TIME_RANGE",
+    "HeadTest",
     "LineDecoder",
+    "LineHead",
     "event_from_object",
     "line_too_long",
     "parse_line",
@@ -65,6 +67,10 @@ _LAST_YEAR = 8999
 TIME_RANGE = (_FIRST_YEAR, _LAST_YEAR)
 
 ErrorPolicy = Literal["raise", "skip", "collect"]
+
+#: ``keep(head)``: whether the event of a line with this :class:`LineHead` may be wanted
+#: (see :meth:`~ome_events.filters.EventFilter.head_test`).
+HeadTest = Callable[["LineHead"], bool]
 
 _BOM = b"\xef\xbb\xbf"
 _REQUIRED = ("time", "level", "category", "type", "sourceId", "summary")
@@ -180,22 +186,7 @@ def _event(
     # The one place where an event's fields are checked and typed, for both ways of reading
     # a line: a decoded object (raw given) and the fast head-only decoding (raw None, decoded
     # from the line when asked for).
-    try:
-        time = _fromisoformat(time_text)
-    except (TypeError, ValueError):
-        raise ParseError(
-            f"'time' is not an ISO 8601 time: {_describe(time_text)}",
-            expected="'time' like 2025-03-26T05:21:46.315+00:00",
-        ) from None
-    if time.tzinfo is None:
-        if strict:
-            raise ParseError("'time' has no UTC offset", expected="a time with ±HH:MM offset")
-        time = time.replace(tzinfo=UTC)
-    if not _FIRST_YEAR <= time.year <= _LAST_YEAR:
-        raise ParseError(
-            f"'time' {excerpt(time_text, 40)} is outside the accepted range",
-            expected=f"a time in the years {_FIRST_YEAR} to {_LAST_YEAR}",
-        )
+    time = _time(time_text, strict)
 
     # Lookups first, type checks only on a miss: the common line costs a dict hit each.
     try:
@@ -225,20 +216,41 @@ def _event(
     return _make_event(time, level, category, event_type, cause, source, summary, raw, origin, line)
 
 
-class _Head(msgspec.Struct, gc=False):
-    """What the fast path decodes of a line: every other member (the snapshot, unknown keys)
-    is checked to be valid JSON and skipped without building a Python object."""
+def _time(time_text: Any, strict: bool) -> datetime:
+    try:
+        time = _fromisoformat(time_text)
+    except (TypeError, ValueError):
+        raise ParseError(
+            f"'time' is not an ISO 8601 time: {_describe(time_text)}",
+            expected="'time' like 2025-03-26T05:21:46.315+00:00",
+        ) from None
+    if time.tzinfo is None:
+        if strict:
+            raise ParseError("'time' has no UTC offset", expected="a time with ±HH:MM offset")
+        time = time.replace(tzinfo=UTC)
+    if not _FIRST_YEAR <= time.year <= _LAST_YEAR:
+        raise ParseError(
+            f"'time' {excerpt(time_text, 40)} is outside the accepted range",
+            expected=f"a time in the years {_FIRST_YEAR} to {_LAST_YEAR}",
+        )
+    return time
+
+
+class LineHead(msgspec.Struct, gc=False):
+    """The top-level strings of a line, as written: what the fast path decodes. Every other
+    member (the snapshot, unknown keys) is checked to be valid JSON and skipped without
+    building a Python object."""
 
     time: str
     level: str
     category: str
     type: str
-    sourceId: str
+    source_id: str = msgspec.field(name="sourceId")
     summary: str
     cause: str | None = None
 
 
-_decode_head = msgspec.json.Decoder(_Head).decode
+_decode_head = msgspec.json.Decoder(LineHead).decode
 # Where the fast path gives up and the line is decoded whole: not an object with the six
 # string members (ValidationError, including numbers too large for a double, which orjson
 # refuses and :func:`~ome_events.text.loads` accepts), invalid JSON (DecodeError), deeper
@@ -277,7 +289,7 @@ def _from_line(line: bytes, origin: Origin | None, strict: bool) -> Event:
                 head.level,
                 head.category,
                 head.type,
-                head.sourceId,
+                head.source_id,
                 head.summary,
                 head.cause,
                 None,
@@ -380,6 +392,11 @@ class LineDecoder:
 
     With skip and collect, ``on_error`` (if given) is called with each error as it is met.
 
+    ``keep`` (a filter's :meth:`~ome_events.filters.EventFilter.head_test`): lines whose
+    top-level fields show that their event cannot be wanted are checked (they are still
+    valid JSON, with a valid time, or reported as bad lines) but no event is built for them.
+    It only passes lines over: filter the events too.
+
     ``offset`` is the byte offset just past the last complete line consumed (where a
     follower resumes), ``line`` the number of the next line. With ``numbered=False`` (a decoder
     started in the middle of a file whose lines before were not counted) the events'
@@ -400,6 +417,7 @@ class LineDecoder:
         max_line_bytes: int = DEFAULT_MAX_LINE_BYTES,
         max_errors: int = 1000,
         on_error: Callable[[ParseError], object] | None = None,
+        keep: HeadTest | None = None,
     ) -> None:
         if errors not in ("raise", "skip", "collect"):
             raise ValueError(f"errors must be 'raise', 'skip' or 'collect', not {errors!r}")
@@ -412,6 +430,7 @@ class LineDecoder:
         self.max_line_bytes = max_line_bytes
         self.max_errors = max_errors
         self.on_error = on_error
+        self.keep = keep
         self.error_count = 0
         self.errors: list[ParseError] = []
         self._pending: list[bytes] = []  # the start of a line whose newline has not come
@@ -438,6 +457,7 @@ class LineDecoder:
             return events
         lines = data[:end].split(b"\n")
         tail = data[end + 1 :]
+        ascii = data.isascii()  # one scan for the chunk, not one per line
         if self._pending_bytes:
             # The first line continues the partial line held from earlier chunks.
             if self._skipping:
@@ -446,9 +466,10 @@ class LineDecoder:
             else:
                 self._pending.append(lines[0])
                 lines[0] = b"".join(self._pending)
+                ascii = ascii and lines[0].isascii()
             self._pending = []
             self._pending_bytes = 0
-        self._decode(lines, events, tail, final=False)
+        self._decode(lines, events, tail, final=False, ascii=ascii)
         self._hold(tail)
         return events
 
@@ -500,13 +521,24 @@ class LineDecoder:
             offset=offset,
         )
 
-    def _decode(self, lines: list[bytes], events: list[Event], tail: bytes, final: bool) -> None:
+    def _decode(
+        self,
+        lines: list[bytes],
+        events: list[Event],
+        tail: bytes,
+        final: bool,
+        ascii: bool = False,
+    ) -> None:
         # The hot loop of every reader: locals only, position written back once per line,
         # _from_line's fast path written out (a call per line is a tenth of its cost).
         decode_head = _decode_head
         may_be_deep = _may_be_deep
         head_failed = _HEAD_FAILED
         build = _event
+        keep = self.keep
+        fromiso = _fromisoformat
+        first_year, last_year = TIME_RANGE
+        new_origin = _new_origin
         append = events.append
         file = self.file
         strict = self.strict
@@ -520,32 +552,47 @@ class LineDecoder:
             start = offset
             size = len(line)
             offset += size + newline
-            origin = _new_origin(Origin, (file, number if counting else None, start))
             try:
                 if size > longest:
                     raise self._too_long(size, number, start)
-                if fast and line.isascii() and (size < _DEEP_LINE or not may_be_deep(line)):
+                if (
+                    fast
+                    and (ascii or line.isascii())
+                    and (size < _DEEP_LINE or not may_be_deep(line))
+                ):
                     try:
                         head = decode_head(line)
                     except head_failed:
+                        origin = new_origin(Origin, (file, number if counting else None, start))
                         append(_from_whole_line(line, origin, strict))
                     else:
+                        if keep is not None and not keep(head):
+                            # Passed over; but a line with a bad time is a bad line.
+                            try:
+                                year = fromiso(head.time).year
+                            except ValueError:
+                                year = 0
+                            if not first_year <= year <= last_year:
+                                _time(head.time, False)  # raises its ParseError
+                            number += 1
+                            continue
                         append(
                             build(
                                 head.time,
                                 head.level,
                                 head.category,
                                 head.type,
-                                head.sourceId,
+                                head.source_id,
                                 head.summary,
                                 head.cause,
                                 None,
-                                origin,
+                                new_origin(Origin, (file, number if counting else None, start)),
                                 False,
                                 line,
                             )
                         )
                 else:
+                    origin = new_origin(Origin, (file, number if counting else None, start))
                     append(_from_whole_line(line, origin, strict))
                 number += 1
                 continue

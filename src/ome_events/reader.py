@@ -32,7 +32,7 @@ from ome_events.files import (
     stream_chunks,
 )
 from ome_events.model import Event
-from ome_events.parse import ErrorPolicy, LineDecoder
+from ome_events.parse import ErrorPolicy, HeadTest, LineDecoder
 from ome_events.position import FINGERPRINT_BYTES, Position, fingerprint_of
 from ome_events.seek import LineCounter, events_backwards, start_for
 
@@ -90,6 +90,7 @@ class EventReader(Iterator[Event]):
         strict: bool = False,
         name: str | None = None,
         partial: Partial = "read",
+        where: Callable[[Event], bool] | None = None,
     ) -> None:
         if errors not in ("raise", "skip", "collect"):
             raise ValueError(f"errors must be 'raise', 'skip' or 'collect', not {errors!r}")
@@ -105,6 +106,10 @@ class EventReader(Iterator[Event]):
         #: damaged archive, :class:`ParseError`), in the order met.
         self.file_problems: list[LogFileError | ParseError] = []
         self.partial: Partial = partial
+        self.where = where
+        # A filter that can judge a line by its raw top-level fields spares building the
+        # events it does not want (see EventFilter.head_test).
+        self._keep: HeadTest | None = getattr(where, "head_test", lambda: None)()
         self._stream = stream
         self._name = name
         self._position: Position | None = None
@@ -117,6 +122,8 @@ class EventReader(Iterator[Event]):
         events = self._generate()
         if self.since is not None or self.until is not None:
             events = self._in_range(events)
+        if where is not None:
+            events = filter(where, events)
         self._events = events
 
     def __iter__(self) -> Iterator[Event]:
@@ -255,6 +262,7 @@ class EventReader(Iterator[Event]):
             partial=self.partial == "read",
             strict=self.strict,
             on_error=self._bad_line,
+            keep=self._keep,
         )
 
     def position_before(self, event: Event) -> Position | None:
@@ -294,6 +302,7 @@ class EventReader(Iterator[Event]):
             strict=self.strict,
             errors="raise" if raising else "skip",
             on_error=None if raising else self._bad_line,
+            keep=self._keep,
         )
 
     def _decode(
@@ -327,8 +336,8 @@ class EventReader(Iterator[Event]):
         *,
         where: Callable[[Event], bool] | None = None,
     ) -> list[Event]:
-        """The ``count`` newest events (that pass ``where``) before the ``offset`` newest,
-        oldest first; ``count=None`` means all of them.
+        """The ``count`` newest events (that pass the reader's ``where`` and this ``where``)
+        before the ``offset`` newest, oldest first; ``count=None`` means all of them.
 
         Reads the files from the newest backwards and stops as soon as it has enough:
         ``last(10)`` on a month of rotated files reads only today's. Use it instead of
@@ -337,6 +346,7 @@ class EventReader(Iterator[Event]):
         if count is None or self._stream is not None:
             events: Iterable[Event] = self if where is None else filter(where, self)
             return list(_newest(events, count, offset))
+        wheres = [test for test in (self.where, where) if test is not None]
         wanted = count + offset
         pieces: list[list[Event]] = []
         found = 0
@@ -352,16 +362,16 @@ class EventReader(Iterator[Event]):
                 newest_first = self._read_file(self.files[index], backwards=True)
                 if self.since is not None or self.until is not None:
                     newest_first = self._in_range_backwards(newest_first)
-                if where is not None:
-                    newest_first = filter(where, newest_first)
+                for test in wheres:
+                    newest_first = filter(test, newest_first)
                 matching = list(islice(newest_first, wanted - found))
                 matching.reverse()
             else:
                 events = self._read_file(self.files[index])
                 if self.since is not None or self.until is not None:
                     events = self._in_range(events)
-                if where is not None:
-                    events = filter(where, events)
+                for test in wheres:
+                    events = filter(test, events)
                 matching = list(deque(events, maxlen=wanted - found))
             pieces.append(matching)
             found += len(matching)
@@ -459,6 +469,7 @@ def read_events(
     strict: bool = False,
     base: str = BASE_NAME,
     partial: Partial = "read",
+    where: Callable[[Event], bool] | None = None,
 ) -> EventReader:
     """Read the events of a log directory or of one file, oldest first.
 
@@ -476,6 +487,9 @@ def read_events(
         base: the base file name, for logs configured with another name.
         partial: ``"read"`` (default) decodes bytes after a file's last newline as a last
             line; ``"leave"`` leaves them to a follower (see :attr:`EventReader.position`).
+        where: only the events it is true for. An :class:`~ome_events.filters.EventFilter`
+            is also tried on each line's top-level strings first, so that no event is built
+            for a line it rules out (the line is still checked: bad lines are reported).
 
     Example::
 
@@ -497,7 +511,13 @@ def read_events(
     else:
         raise FileNotFoundError(f"no such file or directory: {os.fspath(target)!r}")
     return EventReader(
-        sources, since=since, until=until, errors=errors, strict=strict, partial=partial
+        sources,
+        since=since,
+        until=until,
+        errors=errors,
+        strict=strict,
+        partial=partial,
+        where=where,
     )
 
 
@@ -530,9 +550,18 @@ def read_stream(
     until: datetime | None = None,
     errors: ErrorPolicy = "raise",
     strict: bool = False,
+    where: Callable[[Event], bool] | None = None,
 ) -> EventReader:
-    """Read events from an open binary stream (standard input by default)."""
+    """Read events from an open binary stream (standard input by default); ``where`` as for
+    :func:`read_events`."""
     source = stream if stream is not None else sys.stdin.buffer
     return EventReader(
-        None, stream=source, since=since, until=until, errors=errors, strict=strict, name=name
+        None,
+        stream=source,
+        since=since,
+        until=until,
+        errors=errors,
+        strict=strict,
+        name=name,
+        where=where,
     )

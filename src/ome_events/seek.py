@@ -26,7 +26,7 @@ from typing import BinaryIO
 from ome_events.errors import ParseError
 from ome_events.files import CHUNK_SIZE, line_end_before, line_time
 from ome_events.model import Event
-from ome_events.parse import DEFAULT_MAX_LINE_BYTES, LineDecoder, line_too_long
+from ome_events.parse import DEFAULT_MAX_LINE_BYTES, HeadTest, LineDecoder, line_too_long
 
 __all__ = ["BLOCK_SIZE", "LineCounter", "events_backwards", "start_for"]
 
@@ -77,6 +77,7 @@ def events_backwards(
     on_error: Callable[[ParseError], object] | None = None,
     max_line_bytes: int = DEFAULT_MAX_LINE_BYTES,
     block_size: int = BLOCK_SIZE,
+    keep: HeadTest | None = None,
 ) -> Iterator[Event]:
     """The events of a plain file, newest first, reading blocks backwards from ``end`` (the
     file's size by default).
@@ -86,6 +87,8 @@ def events_backwards(
     forward read locates them (file, line number, offset); newest block first, in file order
     within a block. Events have ``origin.line`` None. Memory holds one block and the line
     being assembled; a line longer than ``max_line_bytes`` is reported without being held.
+    ``keep`` passes over lines that cannot be wanted, as
+    :class:`~ome_events.parse.LineDecoder` does.
     """
     if end is None:
         end = stream.seek(0, os.SEEK_END)
@@ -127,6 +130,7 @@ def events_backwards(
             on_error=on_error,
             counter=counter,
             max_line_bytes=max_line_bytes,
+            keep=keep,
         )
         at_end = False
 
@@ -141,6 +145,7 @@ def _decode(
     on_error: Callable[[ParseError], object] | None,
     counter: LineCounter,
     max_line_bytes: int,
+    keep: HeadTest | None,
 ) -> Iterator[Event]:
     """The events of whole lines starting at ``start``, newest first."""
     decoder = LineDecoder(
@@ -151,6 +156,7 @@ def _decode(
         strict=strict,
         max_line_bytes=max_line_bytes,
         max_errors=len(region) + 1,
+        keep=keep,
     )
     events = decoder.feed(region)
     if final:

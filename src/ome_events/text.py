@@ -106,6 +106,8 @@ def safe_json(data: bytes) -> bytes:
     >>> safe_json('{"a":"x\u202ey"}'.encode())
     b'{"a":"x\\u202ey"}'
     """
+    if data.isascii() and data.find(b"\x7f") < 0:  # the common case, in two fast scans
+        return data
     if b"\x7f" in data or b"\xc2" in data or b"\xd8" in data or b"\xe2" in data:
         return _RAW_CONTROLS.sub(_escape_control, data)
     return data

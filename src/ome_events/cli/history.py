@@ -71,26 +71,31 @@ class History:
 
             since, until = self.filter.since, self.filter.until
             partial: Partial = "leave" if self._follow else "read"
+            where = None if self.filter.matches_all else self.filter
             if self.is_stdin:
                 self._reader = read_stream(
-                    sys.stdin.buffer, since=since, until=until, errors="skip"
+                    sys.stdin.buffer, since=since, until=until, errors="skip", where=where
                 )
             else:
                 self._reader = read_events(
-                    self.path, since=since, until=until, errors="skip", partial=partial
+                    self.path,
+                    since=since,
+                    until=until,
+                    errors="skip",
+                    partial=partial,
+                    where=where,
                 )
         return self._reader
 
     def __iter__(self) -> Iterator[Event]:
-        return self.filter.apply(self.reader)
+        return iter(self.reader)
 
     def last(self, count: int | None, offset: int = 0) -> Iterator[Event]:
         """The ``count`` newest matching events before the ``offset`` newest, oldest first;
         ``count=None`` means all of them."""
         if count is None and offset == 0:
             return iter(self)
-        where = None if self.filter.matches_all else self.filter
-        return iter(self.reader.last(count, offset, where=where))
+        return iter(self.reader.last(count, offset))
 
     @property
     def position(self) -> Position | None:
