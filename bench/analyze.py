@@ -1,6 +1,7 @@
 """Analyzer throughput and memory: read_events alone beside read_events + every analyzer.
 
-    python bench/analyze.py [--lines 1000000] [--repeat 3] [--breakdown] [--no-memory]
+    python bench/analyze.py [--lines 1000000] [--corpus mixed|busy] [--repeat 3] [--breakdown]
+                            [--no-memory]
 
 Both sides read the same generated file (bench/_corpus.py) from disk. The reference only
 iterates ``read_events``; the other also feeds every event to :class:`Analysis` and builds the
@@ -109,6 +110,12 @@ def peak_memory(case: str, path: Path) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--lines", type=int, default=1_000_000)
+    parser.add_argument(
+        "--corpus",
+        choices=["mixed", "busy"],
+        default="mixed",
+        help="mixed: template lines of a busy server; busy: one coherent harsh day",
+    )
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--no-memory", action="store_true", help="skip the memory measurement")
     parser.add_argument(
@@ -116,7 +123,7 @@ def main() -> None:
     )
     args = parser.parse_args()
 
-    path = corpus_file(args.lines)
+    path = corpus_file(args.lines, kind=args.corpus)
     size = path.stat().st_size
     best = dict.fromkeys(CASES, float("inf"))
     counts = {}

@@ -4,6 +4,7 @@ Usage::
 
     python sample_logs/generate.py [--out DIR]            # every sample file (default: this folder)
     python sample_logs/generate.py --corpus N --out FILE  # N lines of a busy server, for benchmarks
+    python sample_logs/generate.py --busy N --out FILE    # a busy day of about N lines (coherent)
 
 Only the standard library is used. Every random choice comes from a fixed ``random.Random(seed)``
 and every time from a fixed start, never from the wall clock, so two runs write byte-identical
@@ -28,13 +29,14 @@ import sys
 from pathlib import Path
 
 from generator.bad_lines import build_bad_lines
+from generator.busy import busy_day_lines
 from generator.corpus import corpus_lines
 from generator.kst import build_kst
 from generator.ome import local_date
 from generator.server import Server
 from generator.utc import build_utc
 
-__all__ = ["corpus_lines", "generate", "main"]
+__all__ = ["busy_day_lines", "corpus_lines", "generate", "main"]
 
 # --------------------------------------------------------------------------------------------
 # Writing
@@ -104,8 +106,22 @@ def main(argv: list[str] | None = None) -> int:
         default=None,
         help="write N benchmark lines to --out instead of the sample files",
     )
-    ap.add_argument("--seed", type=int, default=0, help="seed for --corpus (default 0)")
+    ap.add_argument(
+        "--busy",
+        type=int,
+        metavar="N",
+        default=None,
+        help="write a busy day of about N lines to --out (coherent stream lives, chronic trouble)",
+    )
+    ap.add_argument("--seed", type=int, default=0, help="seed for --corpus/--busy (default 0)")
     args = ap.parse_args(argv)
+    if args.busy is not None:
+        if args.out is None:
+            ap.error("--busy needs --out FILE")
+        with open(args.out, "wb") as f:
+            f.writelines(busy_day_lines(args.busy, args.seed))
+        print(f"wrote a busy day of about {args.busy} lines to {args.out}", file=sys.stderr)
+        return 0
     if args.corpus is not None:
         if args.out is None:
             ap.error("--corpus needs --out FILE")

@@ -77,5 +77,10 @@ def line_of(obj: dict[str, Any]) -> bytes:
     try:
         return orjson.dumps(obj) + b"\n"
     except orjson.JSONEncodeError:
-        sys.setrecursionlimit(max(sys.getrecursionlimit(), 5000))
-        return json.dumps(obj, separators=(",", ":"), ensure_ascii=False).encode() + b"\n"
+        previous = sys.getrecursionlimit()
+        sys.setrecursionlimit(max(previous, 5000))
+        try:
+            text = json.dumps(obj, separators=(",", ":"), ensure_ascii=False)
+        finally:
+            sys.setrecursionlimit(previous)
+        return text.encode("utf-8", "surrogatepass") + b"\n"

@@ -6,15 +6,15 @@ by track. OME's own warnings (``AbnormalStreamDetected`` causes, :mod:`.abnormal
 some of the same problems; both detectors add to the same incident, so a stream whose
 snapshots show B-frames and that OME warns about gives one ``bframes`` finding.
 
-The checks read the decoded JSON (``event.raw["snapshot"]``) through
-:mod:`ome_events.snapshots.raw` rather than typing the snapshot: typing a snapshot with six
-tracks costs ten times as much as parsing its line, and this runs on every stream event. The
-rule for garbage counters is that module's, the one the typed snapshots' ``issues`` use.
+The checks read the dozen values they need of each track straight from the event's line
+(:func:`ome_events.snapshots.tracks.media_tracks`) rather than typing the snapshot or decoding
+the whole line: this runs on every stream event. The values are read with the lax rules of
+:mod:`ome_events.snapshots.raw`, whose rule for garbage counters the typed snapshots'
+``issues`` use too.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
@@ -30,8 +30,8 @@ from ome_events.snapshots.raw import (
     integer,
     may_have_garbage,
     number,
-    tracks_of,
 )
+from ome_events.snapshots.tracks import Media, Track, media_tracks
 
 __all__ = ["MediaAnalyzer", "MediaConfig"]
 
@@ -90,23 +90,17 @@ class MediaAnalyzer(BaseAnalyzer[MediaConfig]):
         config = self.config
         check_garbage = config.report_garbage
         check_audio = config.check_audio_bitrate
-        snapshot = event.raw.get("snapshot")
-        tracks = snapshot.get("tracks") if type(snapshot) is dict else None
-        if type(tracks) is not list:
-            tracks = list(tracks_of(snapshot))  # a lone track, or no tracks at all
-        for track in tracks:
-            if type(track) is not dict:
-                continue
-            media = track.get("video")
-            if type(media) is dict:
+        for track in media_tracks(event):
+            media = track.video
+            if media is not None:
                 self._video(event, track, media)
                 what = "video"
             else:
-                media = track.get("audio")
-                if type(media) is not dict:
+                media = track.audio
+                if media is None:
                     continue
                 what = "audio"
-            average = media.get("bitrateAvg")
+            average = media.bitrateAvg
             if average and average != "0" and (check_audio or what == "video"):
                 self._bitrate(event, track, media, what)
             if check_garbage and may_have_garbage(media):
@@ -154,32 +148,32 @@ class MediaAnalyzer(BaseAnalyzer[MediaConfig]):
         finding = self.book.preview(self._garbage)
         return [] if finding is None else [finding]
 
-    def _video(self, event: Event, track: Mapping[str, Any], video: Mapping[str, Any]) -> None:
+    def _video(self, event: Event, track: Track, video: Media) -> None:
         config = self.config
-        bframes = video.get("hasBframes") is True
+        bframes = video.hasBframes is True
         # OME writes these as floats; anything else goes through the lax reading.
-        current = video.get("framerate")
+        current = video.framerate
         if type(current) is not float:
             current = number(current) or 0.0
-        configured_rate = video.get("framerateConf")
+        configured_rate = video.framerateConf
         if type(configured_rate) is not float:
             configured_rate = number(configured_rate) or 0.0
         rate = current if current > 0 else configured_rate
-        frames = video.get("keyFrameInterval")
+        frames = video.keyFrameInterval
         if type(frames) is not float:
             frames = number(frames) or 0.0
         seconds = frames_to_seconds(frames, rate) if rate > 0 else None
         long_gop = seconds is not None and seconds > config.max_keyframe_interval
         average = lowest = 0.0
         if configured_rate > 0:
-            average = number(video.get("framerateAvg")) or 0.0
+            average = number(video.framerateAvg) or 0.0
             measured = average if average > 0 else current
             if 0 < measured < configured_rate * config.min_framerate_ratio:
                 lowest = min(v for v in (average, current) if v > 0)
         if not (bframes or long_gop or lowest):
             return  # the common case: a healthy track
-        track_id = str(track.get("id", "?"))
-        codec = video.get("codec")
+        track_id = str(track.id)
+        codec = video.codec
         if bframes:
             self._add(event, "bframes", {"tracks": track_id, "codecs": codec})
         if long_gop:
@@ -207,13 +201,11 @@ class MediaAnalyzer(BaseAnalyzer[MediaConfig]):
                 },
             )
 
-    def _bitrate(
-        self, event: Event, track: Mapping[str, Any], media: Mapping[str, Any], what: str
-    ) -> None:
-        configured = integer(media.get("bitrateConf"))
+    def _bitrate(self, event: Event, track: Track, media: Media, what: str) -> None:
+        configured = integer(media.bitrateConf)
         if not configured or configured <= 0:
             return
-        measured = integer(media.get("bitrateAvg"))
+        measured = integer(media.bitrateAvg)
         if not measured or measured <= 0:
             return  # not measured yet
         ratio = measured / configured
@@ -224,8 +216,8 @@ class MediaAnalyzer(BaseAnalyzer[MediaConfig]):
             event,
             "bitrate_mismatch",
             {
-                "tracks": f"{track.get('id', '?')} ({what})",
-                "codecs": media.get("codec"),
+                "tracks": f"{track.id} ({what})",
+                "codecs": media.codec,
                 "min_bitrate": measured,
                 "max_bitrate": measured,
                 "configured": configured,

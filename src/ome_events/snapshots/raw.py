@@ -16,12 +16,13 @@ checks) read them here, from the decoded JSON, with the same rules the typed sna
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, Protocol
 
 __all__ = [
     "BITRATE_KEYS",
     "IMPLAUSIBLE_BITRATE_FACTOR",
     "StreamFacts",
+    "Values",
     "best_frame_rate",
     "bitrate_issues",
     "frames_to_seconds",
@@ -36,6 +37,13 @@ __all__ = [
 #: A ``bitrateLatest`` more than this many times the configured (or measured) bitrate is
 #: impossible: OME prints uninitialised memory there before its first window.
 IMPLAUSIBLE_BITRATE_FACTOR = 20
+
+
+class Values(Protocol):
+    """A decoded JSON object, or anything read like one (``get`` a key, None if absent)."""
+
+    def get(self, key: str, /) -> Any: ...
+
 
 #: The bitrate counters of a ``video`` or ``audio`` object.
 BITRATE_KEYS = ("bitrate", "bitrateConf", "bitrateAvg", "bitrateLatest")
@@ -77,7 +85,7 @@ def integer(value: Any) -> int | None:
     return None
 
 
-def bitrate_issues(media: Mapping[str, Any]) -> list[tuple[str, int, str]]:
+def bitrate_issues(media: Values) -> list[tuple[str, int, str]]:
     """The impossible bitrate counters of a ``video`` or ``audio`` object.
 
     Each as (JSON key, value, why): negative counters, and a ``bitrateLatest`` above
@@ -109,7 +117,7 @@ def bitrate_issues(media: Mapping[str, Any]) -> list[tuple[str, int, str]]:
     return found
 
 
-def garbage_counters(media: Mapping[str, Any]) -> list[str]:
+def garbage_counters(media: Values) -> list[str]:
     """The names of the impossible bitrate counters of a ``video`` or ``audio`` object.
 
     >>> garbage_counters({"bitrate": "2500000", "bitrateConf": "2500000",
@@ -119,7 +127,7 @@ def garbage_counters(media: Mapping[str, Any]) -> list[str]:
     return [key for key, _, _ in bitrate_issues(media)]
 
 
-def may_have_garbage(media: Mapping[str, Any]) -> bool:
+def may_have_garbage(media: Values) -> bool:
     """A cheap test that is True for every object :func:`bitrate_issues` flags (and few
     others): most stream events have sane counters, and this spares them the full check.
 
