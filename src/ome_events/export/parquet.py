@@ -36,7 +36,7 @@ from typing import Any, Literal
 
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.dataset as ds
+import pyarrow.parquet as pq
 
 from ome_events.export.redact import IpRedactor
 from ome_events.export.rows import COLUMNS, event_rows, event_tuples, server_name
@@ -48,6 +48,7 @@ __all__ = [
     "EventsSource",
     "event_rows",
     "event_tuples",
+    "record_batches",
     "server_name",
     "write_parquet",
 ]
@@ -87,30 +88,139 @@ SCHEMA = pa.schema(
 if tuple(SCHEMA.names) != COLUMNS:  # the rows and the schema are declared side by side
     raise ImportError("ome_events.export.parquet.SCHEMA does not match export.rows.COLUMNS")
 
-# What write_dataset is given: the columns and the partition key(s) it moves to directories.
-_WITH_DATE = SCHEMA.append(pa.field("date", pa.string(), nullable=False))
-
-_BATCH = 65_536
-
-
-def _batches(rows: Iterator[tuple[Any, ...]]) -> Iterator[pa.RecordBatch]:
-    while chunk := list(islice(rows, _BATCH)):
-        arrays = [
-            pa.array(values, type=field.type)
-            for values, field in zip(zip(*chunk, strict=True), SCHEMA, strict=True)
-        ]
-        # The partition key, from the time column: the UTC day of each event.
-        arrays.append(pc.strftime(arrays[0], format="%Y-%m-%d"))
-        yield pa.RecordBatch.from_arrays(arrays, schema=_WITH_DATE)
-
+# Memory is bounded by these, whatever the log's size: rows become Python tuples a batch at a
+# time, and each open partition holds less than a row group before it is written out (and all
+# of them together at most MAX_PENDING_ROWS).
+_BATCH = 8_192
+ROW_GROUP_ROWS = 32_768
+MAX_PENDING_ROWS = 2 * ROW_GROUP_ROWS
 
 Existing = Literal["error", "replace", "append"]
 
-_EXISTING = {
-    "error": "error",
-    "replace": "delete_matching",
-    "append": "overwrite_or_ignore",
-}
+
+class _Partition:
+    """One ``date=.../[server=...]`` directory being written: one file, row group by row
+    group, under a temporary name until it is complete."""
+
+    def __init__(self, directory: Path, name: str, schema: pa.Schema) -> None:
+        directory.mkdir(parents=True, exist_ok=True)
+        self.directory = directory
+        self.schema = schema
+        self.final = directory / name
+        self.temporary = directory / f".{name}.{uuid.uuid4().hex[:8]}.tmp"
+        self.writer = pq.ParquetWriter(self.temporary, schema, compression="snappy")
+        self.pending: list[pa.RecordBatch] = []
+        self.rows = 0
+
+    def add(self, batch: pa.RecordBatch) -> None:
+        self.pending.append(batch)
+        self.rows += batch.num_rows
+
+    def flush(self) -> None:
+        if self.pending:
+            self.writer.write_table(pa.Table.from_batches(self.pending, schema=self.schema))
+            self.pending = []
+            self.rows = 0
+
+    def close(self, replace: bool) -> None:
+        """Finish the file and give it its name (replacing the partition's other files)."""
+        self.flush()
+        self.writer.close()
+        old = [path for path in self.directory.glob("*.parquet") if replace]
+        os.replace(self.temporary, self.final)
+        for path in old:
+            if path != self.final:
+                path.unlink()
+
+    def abandon(self) -> None:
+        self.writer.close()
+        self.temporary.unlink(missing_ok=True)
+
+
+class _DatasetWriter:
+    """Rows in, a Hive-partitioned dataset out, in bounded memory."""
+
+    def __init__(self, target: Path, by_server: bool, existing: Existing) -> None:
+        self.target = target
+        self.by_server = by_server
+        self.existing = existing
+        # A unique name per run: "append" must never overwrite the files of an earlier run.
+        self.name = (
+            f"part-{uuid.uuid4().hex[:12]}-0.parquet" if existing == "append" else "part-0.parquet"
+        )
+        self.partitions: dict[tuple[str, ...], _Partition] = {}
+        # A column that is a partition key lives in the directory names, not in the files.
+        self.schema = SCHEMA.remove(SCHEMA.get_field_index("server")) if by_server else SCHEMA
+
+    def write(self, rows: Iterator[tuple[Any, ...]]) -> None:
+        try:
+            for batch in record_batches(rows):
+                self._add(batch)
+            for partition in self.partitions.values():
+                partition.close(replace=self.existing == "replace")
+        except BaseException:
+            for partition in self.partitions.values():
+                partition.abandon()
+            raise
+
+    def _add(self, batch: pa.RecordBatch) -> None:
+        dates = pc.strftime(batch.column(0), format="%Y-%m-%d")
+        keys: list[pa.Array] = [dates]
+        if self.by_server:
+            keys.append(batch.column(SCHEMA.get_field_index("server")))
+        table = pa.Table.from_batches([batch])
+        if self.by_server:
+            table = table.drop_columns(["server"])
+        groups = pa.table({str(i): key for i, key in enumerate(keys)}).group_by(
+            [str(i) for i in range(len(keys))]
+        )
+        for group in groups.aggregate([]).to_pylist():
+            key = tuple(group[str(i)] for i in range(len(keys)))
+            mask = pc.equal(dates, key[0])
+            if self.by_server:
+                mask = pc.and_(mask, pc.equal(keys[1], key[1]))
+            for part in table.filter(mask).to_batches():
+                self._partition(key).add(part)
+        self._bound_memory()
+
+    def _partition(self, key: tuple[str, ...]) -> _Partition:
+        partition = self.partitions.get(key)
+        if partition is None:
+            directory = self.target / f"date={key[0]}"
+            if self.by_server:
+                directory = directory / f"server={_escape(key[1])}"
+            partition = self.partitions[key] = _Partition(directory, self.name, self.schema)
+        return partition
+
+    def _bound_memory(self) -> None:
+        for partition in self.partitions.values():
+            if partition.rows >= ROW_GROUP_ROWS:
+                partition.flush()
+        pending = sum(p.rows for p in self.partitions.values())
+        while pending > MAX_PENDING_ROWS:
+            fullest = max(self.partitions.values(), key=lambda p: p.rows)
+            pending -= fullest.rows
+            fullest.flush()
+
+
+def record_batches(
+    rows: Iterator[tuple[Any, ...]], schema: pa.Schema = SCHEMA, size: int = _BATCH
+) -> Iterator[pa.RecordBatch]:
+    """Rows (tuples in ``schema``'s column order) as Arrow record batches of ``size`` rows:
+    memory holds one batch of Python tuples at a time, whatever the number of rows."""
+    while chunk := list(islice(rows, size)):
+        arrays = [
+            pa.array(values, type=field.type)
+            for values, field in zip(zip(*chunk, strict=True), schema, strict=True)
+        ]
+        yield pa.RecordBatch.from_arrays(arrays, schema=schema)
+
+
+def _escape(value: str) -> str:
+    """A partition value as Hive-aware readers expect it in a directory name."""
+    from urllib.parse import quote
+
+    return quote(value, safe=" -_.~")
 
 
 def write_parquet(
@@ -145,7 +255,7 @@ def write_parquet(
 
         write_parquet("sample_logs/server-utc", "out", partition_by_server=True)
     """
-    if existing not in _EXISTING:
+    if existing not in ("error", "replace", "append"):
         raise ValueError(f"existing must be 'error', 'replace' or 'append', not {existing!r}")
     redactor = IpRedactor() if redact_ip else None
     events = iter_events(events_or_paths, since=since, until=until, errors=errors)
@@ -157,10 +267,6 @@ def write_parquet(
             counted += 1
             yield row
 
-    keys = [("date", pa.string())]
-    if partition_by_server:
-        keys.append(("server", pa.string()))
-    partitioning = ds.partitioning(pa.schema(keys), flavor="hive")
     target = Path(out_dir)
     if existing == "error" and target.exists() and any(target.iterdir()):
         raise FileExistsError(
@@ -168,15 +274,5 @@ def write_parquet(
             " (--existing on the command line)"
         )
     target.mkdir(parents=True, exist_ok=True)
-    # A unique name per run: "append" must never overwrite the files of an earlier run.
-    template = f"part-{uuid.uuid4().hex[:12]}-{{i}}.parquet" if existing == "append" else None
-    ds.write_dataset(
-        _batches(counting()),
-        target,
-        schema=_WITH_DATE,
-        format="parquet",
-        partitioning=partitioning,
-        basename_template=template,
-        existing_data_behavior=_EXISTING[existing],
-    )
+    _DatasetWriter(target, partition_by_server, existing).write(counting())
     return counted

@@ -14,9 +14,10 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from ome_events.analyze.html import findings_of
-from ome_events.export.parquet import SCHEMA
+from ome_events.export.parquet import SCHEMA, record_batches
 from ome_events.export.rows import COLUMNS, event_tuples
 from ome_events.model import Level
 from ome_events.reader import EventsSource, iter_events
@@ -89,13 +90,15 @@ def to_dataframe(
     events = iter_events(events_or_path, since=since, until=until, errors=errors)
     names = [*EVENT_COLUMNS, "raw"] if raw else list(EVENT_COLUMNS)
     schema = pa.schema([SCHEMA.field(name) for name in names])
-    rows = list(event_tuples(events, server=server, raw=raw))
-    columns = list(zip(*rows, strict=True)) if rows else [() for _ in names]
-    table = pa.Table.from_arrays(
-        [pa.array(values, type=field.type) for values, field in zip(columns, schema, strict=True)],
-        schema=schema,
-    )
-    frame: pd.DataFrame = table.to_pandas(types_mapper=_mapper)
+    # Arrow batches as the rows are read (a batch of Python tuples at a time), the names that
+    # repeat dictionary-encoded before pandas sees them: see docs/jupyter.md for the memory.
+    rows = event_tuples(events, server=server, raw=raw)
+    table = pa.Table.from_batches(record_batches(rows, schema), schema=schema)
+    for name in ("level", *_CATEGORICAL):
+        index = table.schema.get_field_index(name)
+        table = table.set_column(index, name, pc.dictionary_encode(table.column(index)))
+    frame: pd.DataFrame = table.to_pandas(types_mapper=_mapper, self_destruct=True)
+    del table
     seen_levels = [value for value in pd.unique(frame["level"]) if value not in _LEVELS]
     ordered = sorted(_LEVELS + seen_levels, key=lambda value: Level(value).rank)
     frame["level"] = pd.Categorical(frame["level"], categories=ordered, ordered=True)
