@@ -40,6 +40,9 @@ examples:
 AUTO_STEPS = ("1m", "5m", "10m", "15m", "30m", "1h", "2h", "3h", "6h", "12h", "1d", "7d")
 #: ``--every auto`` takes the smallest step that gives at most this many buckets.
 AUTO_MAX_BUCKETS = 60
+# Empty buckets are listed between the first and the last event's, unless that would make more
+# than this many rows (events years apart: a stray time far in the past or future).
+MAX_LISTED_BUCKETS = 10_000
 #: A history at least this large (bytes, uncompressed) gets a progress bar on a terminal.
 PROGRESS_BYTES = 32 * 1024 * 1024
 #: Rows of the sources table.
@@ -167,8 +170,9 @@ class Stats:
         return _step_seconds(AUTO_STEPS[-1])
 
     def buckets(self, step: int) -> list[tuple[datetime, list[int]]]:
-        """Every bucket from the first event's to the last's, empty ones included: the
-        wall-clock start (naive, in ``zone``) and ``[events, warnings, errors]``."""
+        """Every bucket from the first event's to the last's, empty ones included (only those
+        with events when there would be more than :data:`MAX_LISTED_BUCKETS`): the wall-clock
+        start (naive, in ``zone``) and ``[events, warnings, errors]``."""
         if not self.slots:
             return []
         merged: dict[int, list[int]] = {}
@@ -178,9 +182,13 @@ class Stats:
             for position in range(3):
                 target[position] += counts[position]
         low, high = min(merged), max(merged)
+        if high - low >= MAX_LISTED_BUCKETS:
+            indexes: Iterable[int] = sorted(merged)  # only those with events
+        else:
+            indexes = range(low, high + 1)
         return [
             (_WALL_EPOCH + timedelta(seconds=index * step), merged.get(index, [0, 0, 0]))
-            for index in range(low, high + 1)
+            for index in indexes
         ]
 
 
