@@ -18,6 +18,7 @@ LAYERS: list[set[str]] = [
     {"compressed"},
     {"summary", "snapshots"},
     {"model"},
+    {"formats"},
     {"parse"},
     {"files"},
     {"seek"},

@@ -335,6 +335,7 @@ class Origin(NamedTuple):
 
 
 class _EventSlots:
+    _data: Any
     _fields: Mapping[str, str]
     _line: bytes
     _raw: Mapping[str, Any]
@@ -345,12 +346,14 @@ class _EventSlots:
     # retype it: a frozen __init__ costs about 1.7 µs per event (object.__setattr__ per
     # field), this about 0.45 µs, most of the parser's budget.
     __slots__ = (
+        "_data",  # the snapshot's JSON, when a decoder found it elsewhere than raw["snapshot"]
         "_fields",  # the summary's fields, computed on first access
         "_line",  # the line as read (set by the parsers; absent for events built by hand)
         "_raw",  # the decoded line: given, or decoded from _line on first access
         "_snapshot",  # the typed snapshot, computed on first access
         "category",
         "cause",
+        "format",
         "level",
         "origin",
         "source",
@@ -376,6 +379,8 @@ class Event(_EventSlots):
         summary: the one-line text OME wrote.
         raw: the JSON object exactly as decoded (:meth:`to_json` gives the line back).
         origin: file, line number and byte offset when read from a file (not compared).
+        format: the log it was read from: ``"enterprise"`` (``events.log`` of OME
+            Enterprise) or ``"analytics"`` (the open-source Analytics log); not compared.
 
     ``raw`` (for events read from a log), ``snapshot``, ``fields`` and ``message`` are
     computed on first access: the reader checks that a line is valid JSON without building
@@ -403,6 +408,7 @@ class Event(_EventSlots):
     source: SourceId
     summary: str
     origin: Origin | None
+    format: str
 
     def __init__(
         self,
@@ -415,10 +421,12 @@ class Event(_EventSlots):
         summary: str,
         raw: Mapping[str, Any],
         origin: Origin | None = None,
+        format: str = "enterprise",
     ) -> None:
         values = (time, level, category, type, cause, source, summary, raw, origin)
         for name, value in zip(_SLOT_NAMES, values, strict=True):
             object.__setattr__(self, name, value)
+        object.__setattr__(self, "format", format)
 
     @staticmethod
     def _from_parsed(
@@ -432,11 +440,14 @@ class Event(_EventSlots):
         raw: Mapping[str, Any] | None,
         origin: Origin | None,
         line: bytes | None,
+        format: str = "enterprise",
+        snapshot_data: Any = None,
     ) -> Event:
-        """The parsers' constructor: the same event as ``Event(...)`` of the first nine,
-        remembering the line it was read from; without the cost of a frozen ``__init__``
-        (see ``_EventSlots``). ``raw`` may be None: it is then decoded from ``line`` when
-        asked for. The values must already be valid."""
+        """The parsers' constructor: the same event as ``Event(...)``, remembering the line
+        it was read from; without the cost of a frozen ``__init__`` (see ``_EventSlots``).
+        ``raw`` may be None: it is then decoded from ``line`` when asked for.
+        ``snapshot_data``: the snapshot's JSON for a format that does not keep it in
+        ``raw["snapshot"]``. The values must already be valid."""
         event: Any = _new_filler(_EventFiller)
         event.time = time
         event.level = level
@@ -446,10 +457,13 @@ class Event(_EventSlots):
         event.source = source
         event.summary = summary
         event.origin = origin
+        event.format = format
         if line is not None:
             event._line = line
         if raw is not None:
             event._raw = raw
+        if snapshot_data is not None:
+            event._data = snapshot_data
         event.__class__ = Event
         made: Event = event
         return made
@@ -474,10 +488,22 @@ class Event(_EventSlots):
         except AttributeError:
             from ome_events.snapshots import type_snapshot
 
-            data = self.raw.get("snapshot")
-            value = None if data is None else type_snapshot(self.type.value, data)
+            data = self.snapshot_data
+            value = None
+            if data is not None:
+                value = type_snapshot(self.type.value, data, format=self.format)
             object.__setattr__(self, "_snapshot", value)
             return value
+
+    @property
+    def snapshot_data(self) -> Any:
+        """The snapshot as decoded JSON (None without one): ``raw["snapshot"]`` in OME
+        Enterprise's log; in the Analytics log, the part of ``raw["data"]`` that describes
+        the event's subject (see docs/model.md)."""
+        try:
+            return self._data
+        except AttributeError:
+            return self.raw.get("snapshot")
 
     @property
     def fields(self) -> Mapping[str, str]:
@@ -548,7 +574,7 @@ class Event(_EventSlots):
         return self
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return (Event, tuple(getattr(self, name) for name in _EVENT_FIELDS))
+        return (Event, (*(getattr(self, name) for name in _EVENT_FIELDS), self.format))
 
 
 # Event's own attribute names for the fields given to __init__ (raw is kept in _raw).

@@ -28,22 +28,21 @@ strict mode) are decoded whole, and that plain path alone writes the reason of a
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
-from typing import Any, Literal
-
-import msgspec
+from datetime import datetime
+from typing import Literal
 
 from ome_events.errors import ParseError
-from ome_events.model import (
-    Category,
-    Cause,
-    Event,
-    EventType,
-    Level,
-    Origin,
-    SourceId,
+from ome_events.formats import event_of, event_of_line, whole_line_event
+from ome_events.formats.common import TIME_RANGE, checked_time, typed_event
+from ome_events.formats.enterprise import (
+    DEEP_LINE,
+    HEAD_FAILED,
+    LineHead,
+    decode_head,
+    may_be_deep,
 )
-from ome_events.text import MAX_NESTING, excerpt, loads
+from ome_events.model import Event, Origin
+from ome_events.text import excerpt
 
 __all__ = [
     "DEFAULT_MAX_LINE_BYTES",
@@ -59,258 +58,17 @@ __all__ = [
 #: The default longest line, newline excluded, that a decoder accepts.
 DEFAULT_MAX_LINE_BYTES = 64 * 1024 * 1024
 
-# Times outside these years are refused (bad lines): far from the ends of the calendar, so
-# that no window, time-zone conversion or bucket of any consumer can overflow.
-_FIRST_YEAR = 1900
-_LAST_YEAR = 8999
-#: The years an event's time may fall in, inclusive (its ``time`` as written, with its offset).
-TIME_RANGE = (_FIRST_YEAR, _LAST_YEAR)
-
 ErrorPolicy = Literal["raise", "skip", "collect"]
 
 #: ``keep(head)``: whether the event of a line with this :class:`LineHead` may be wanted
 #: (see :meth:`~ome_events.filters.EventFilter.head_test`).
-HeadTest = Callable[["LineHead"], bool]
+HeadTest = Callable[[LineHead], bool]
+
+#: Build an Event from an already decoded line, in whichever format it is.
+event_from_object = event_of
 
 _BOM = b"\xef\xbb\xbf"
-_REQUIRED = ("time", "level", "category", "type", "sourceId", "summary")
-
-_loads = loads
-_fromisoformat = datetime.fromisoformat
 _new_origin = tuple.__new__
-_make_event = Event._from_parsed
-
-_LEVELS: dict[str, Level] = {m.value: m for m in Level}
-_CATEGORIES: dict[str, Category] = {m.value: m for m in Category}
-_TYPES: dict[str, EventType] = {m.value: m for m in EventType}
-_CAUSES: dict[str, Cause] = {m.value: m for m in Cause}
-
-# Source IDs repeat endlessly (a few streams, many events), so parsed ones are kept.
-_SOURCE_CACHE: dict[tuple[str, str], SourceId] = {}
-_SOURCE_CACHE_MAX = 50_000
-
-
-def _source(raw: Any, category: str) -> SourceId:
-    if type(raw) is not str:
-        raise ParseError("'sourceId' is not a string", expected="'sourceId' as a string")
-    if len(_SOURCE_CACHE) >= _SOURCE_CACHE_MAX:
-        _SOURCE_CACHE.clear()
-    source = _SOURCE_CACHE[(category, raw)] = SourceId.parse(raw, category)
-    return source
-
-
-def _describe(value: Any) -> str:
-    """A value for an error message, bounded in size whatever it is (never its full repr)."""
-    if isinstance(value, str):
-        return excerpt(value, 40)
-    if isinstance(value, list | dict):
-        return f"a JSON {'array' if isinstance(value, list) else 'object'}"
-    return excerpt(repr(value), 40)
-
-
-def _unknown(
-    cls: type[Level] | type[Category] | type[EventType] | type[Cause],
-    key: str,
-    value: Any,
-    strict: bool,
-) -> Any:
-    if type(value) is not str:
-        raise ParseError(f"{key!r} is not a string", expected=f"{key!r} as a string")
-    if strict:
-        known = ", ".join(m.value for m in cls)
-        raise ParseError(
-            f"unknown {key} {_describe(value)!r}", expected=f"one of {known} (strict mode)"
-        )
-    return cls(value)
-
-
-def event_from_object(
-    obj: Any, origin: Origin | None = None, strict: bool = False, line: bytes | None = None
-) -> Event:
-    """Build an Event from an already decoded JSON object (``line``: the text it was decoded
-    from, which :meth:`Event.to_json` gives back).
-
-    Raises ParseError (without a location; callers add it) when a required key is missing
-    or has the wrong type, or the time is outside the accepted range (see
-    :data:`TIME_RANGE`). Unknown level/category/type/cause values are kept unless ``strict``.
-    """
-    if type(obj) is not dict:
-        kind = "an array" if type(obj) is list else f"a JSON {type(obj).__name__}"
-        raise ParseError(f"the line is {kind}", expected="a JSON object")
-    try:
-        time_text = obj["time"]
-        level_text = obj["level"]
-        category_text = obj["category"]
-        type_text = obj["type"]
-        source_text = obj["sourceId"]
-        summary = obj["summary"]
-    except KeyError:
-        missing = [key for key in _REQUIRED if key not in obj]
-        raise ParseError(
-            f"missing {', '.join(repr(k) for k in missing)}",
-            expected="the keys " + ", ".join(_REQUIRED),
-        ) from None
-    event = _event(
-        time_text,
-        level_text,
-        category_text,
-        type_text,
-        source_text,
-        summary,
-        obj.get("cause"),
-        obj,
-        origin,
-        strict,
-        line,
-    )
-    if strict and "snapshot" in obj:
-        from ome_events.snapshots import type_snapshot
-
-        type_snapshot(event.type.value, obj["snapshot"], strict=True)
-    return event
-
-
-def _event(
-    time_text: Any,
-    level_text: Any,
-    category_text: Any,
-    type_text: Any,
-    source_text: Any,
-    summary: Any,
-    cause_text: Any,
-    raw: dict[str, Any] | None,
-    origin: Origin | None,
-    strict: bool,
-    line: bytes | None,
-) -> Event:
-    # The one place where an event's fields are checked and typed, for both ways of reading
-    # a line: a decoded object (raw given) and the fast head-only decoding (raw None, decoded
-    # from the line when asked for).
-    time = _time(time_text, strict)
-
-    # Lookups first, type checks only on a miss: the common line costs a dict hit each.
-    try:
-        level = _LEVELS[level_text]
-    except (KeyError, TypeError):
-        level = _unknown(Level, "level", level_text, strict)
-    try:
-        category = _CATEGORIES[category_text]
-    except (KeyError, TypeError):
-        category = _unknown(Category, "category", category_text, strict)
-    try:
-        event_type = _TYPES[type_text]
-    except (KeyError, TypeError):
-        event_type = _unknown(EventType, "type", type_text, strict)
-    cause = None
-    if cause_text is not None:
-        try:
-            cause = _CAUSES[cause_text]
-        except (KeyError, TypeError):
-            cause = _unknown(Cause, "cause", cause_text, strict)
-    try:
-        source = _SOURCE_CACHE[(category_text, source_text)]
-    except (KeyError, TypeError):
-        source = _source(source_text, category_text)
-    if type(summary) is not str:
-        raise ParseError("'summary' is not a string", expected="'summary' as a string")
-    return _make_event(time, level, category, event_type, cause, source, summary, raw, origin, line)
-
-
-def _time(time_text: Any, strict: bool) -> datetime:
-    try:
-        time = _fromisoformat(time_text)
-    except (TypeError, ValueError):
-        raise ParseError(
-            f"'time' is not an ISO 8601 time: {_describe(time_text)}",
-            expected="'time' like 2025-03-26T05:21:46.315+00:00",
-        ) from None
-    if time.tzinfo is None:
-        if strict:
-            raise ParseError("'time' has no UTC offset", expected="a time with ±HH:MM offset")
-        time = time.replace(tzinfo=UTC)
-    if not _FIRST_YEAR <= time.year <= _LAST_YEAR:
-        raise ParseError(
-            f"'time' {excerpt(time_text, 40)} is outside the accepted range",
-            expected=f"a time in the years {_FIRST_YEAR} to {_LAST_YEAR}",
-        )
-    return time
-
-
-class LineHead(msgspec.Struct, gc=False):
-    """The top-level strings of a line, as written: what the fast path decodes. Every other
-    member (the snapshot, unknown keys) is checked to be valid JSON and skipped without
-    building a Python object."""
-
-    time: str
-    level: str
-    category: str
-    type: str
-    source_id: str = msgspec.field(name="sourceId")
-    summary: str
-    cause: str | None = None
-
-
-_decode_head = msgspec.json.Decoder(LineHead).decode
-# Where the fast path gives up and the line is decoded whole: not an object with the six
-# string members (ValidationError, including numbers too large for a double, which orjson
-# refuses and :func:`~ome_events.text.loads` accepts), invalid JSON (DecodeError), deeper
-# than msgspec's nesting limit (RecursionError, about 1000 levels).
-_HEAD_FAILED = (msgspec.MsgspecError, RecursionError)
-
-
-# msgspec's nesting limit is Python's recursion limit, which a program may raise: the fast
-# path leaves lines that could be nested deeper than orjson allows to the plain path. Nesting
-# N deep takes at least N opening brackets, and 2N bytes.
-_DEEP_LINE = 2 * MAX_NESTING
-_SHALLOW = MAX_NESTING - 24
-
-
-def _may_be_deep(line: bytes) -> bool:
-    return len(line) >= _DEEP_LINE and line.count(b"[") + line.count(b"{") > _SHALLOW
-
-
-def _from_line(line: bytes, origin: Origin | None, strict: bool) -> Event:
-    """The event of one line (no newline, no BOM), or ParseError without a location.
-
-    Fast path: only the six top-level strings and the cause are decoded (msgspec), the rest
-    is validated and skipped. It is taken only where it gives exactly what decoding the
-    whole line gives: ASCII lines (msgspec does not check UTF-8 inside skipped strings)
-    outside strict mode; anything it cannot take is decoded whole, so the reason for a bad
-    line is always that of the full decoding.
-    """
-    if not strict and line.isascii() and not _may_be_deep(line):
-        try:
-            head = _decode_head(line)
-        except _HEAD_FAILED:
-            pass
-        else:
-            return _event(
-                head.time,
-                head.level,
-                head.category,
-                head.type,
-                head.source_id,
-                head.summary,
-                head.cause,
-                None,
-                origin,
-                False,
-                line,
-            )
-    return _from_whole_line(line, origin, strict)
-
-
-def _from_whole_line(line: bytes, origin: Origin | None, strict: bool) -> Event:
-    """The plain path, which defines the result: the whole line decoded, then checked."""
-    return event_from_object(_decode_json(line), origin, strict, line)
-
-
-def _decode_json(line: bytes | str) -> Any:
-    try:
-        return _loads(line)
-    except ValueError as error:
-        reason = str(error).split(": line ")[0]
-        raise ParseError(f"not valid JSON: {reason}", expected="one JSON object per line") from None
 
 
 def parse_line(
@@ -342,7 +100,7 @@ def parse_line(
     if line_number is not None or file is not None:
         origin = Origin(file, line_number or 0, offset or 0)
     try:
-        return _from_line(data, origin, strict)
+        return event_of_line(data, origin, strict)
     except ParseError as error:
         raise ParseError(
             error.reason,
@@ -531,12 +289,12 @@ class LineDecoder:
     ) -> None:
         # The hot loop of every reader: locals only, position written back once per line,
         # _from_line's fast path written out (a call per line is a tenth of its cost).
-        decode_head = _decode_head
-        may_be_deep = _may_be_deep
-        head_failed = _HEAD_FAILED
-        build = _event
+        decode_head_ = decode_head
+        may_be_deep_ = may_be_deep
+        head_failed = HEAD_FAILED
+        build = typed_event
         keep = self.keep
-        fromiso = _fromisoformat
+        fromiso = datetime.fromisoformat
         first_year, last_year = TIME_RANGE
         new_origin = _new_origin
         append = events.append
@@ -558,13 +316,13 @@ class LineDecoder:
                 if (
                     fast
                     and (ascii or line.isascii())
-                    and (size < _DEEP_LINE or not may_be_deep(line))
+                    and (size < DEEP_LINE or not may_be_deep_(line))
                 ):
                     try:
-                        head = decode_head(line)
+                        head = decode_head_(line)
                     except head_failed:
                         origin = new_origin(Origin, (file, number if counting else None, start))
-                        append(_from_whole_line(line, origin, strict))
+                        append(whole_line_event(line, origin, strict))
                     else:
                         if keep is not None and not keep(head):
                             # Passed over; but a line with a bad time is a bad line.
@@ -573,7 +331,7 @@ class LineDecoder:
                             except ValueError:
                                 year = 0
                             if not first_year <= year <= last_year:
-                                _time(head.time, False)  # raises its ParseError
+                                checked_time(head.time, False)  # raises its ParseError
                             number += 1
                             continue
                         append(
@@ -593,7 +351,7 @@ class LineDecoder:
                         )
                 else:
                     origin = new_origin(Origin, (file, number if counting else None, start))
-                    append(_from_whole_line(line, origin, strict))
+                    append(whole_line_event(line, origin, strict))
                 number += 1
                 continue
             except ParseError as error:
@@ -630,7 +388,7 @@ class LineDecoder:
         if offset == 0 and line.startswith(_BOM):
             line = line[3:]
             try:
-                events.append(_from_line(line, Origin(self.file, number, 0), self.strict))
+                events.append(event_of_line(line, Origin(self.file, number, 0), self.strict))
                 return
             except ParseError as error:
                 failure = error

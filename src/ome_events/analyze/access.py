@@ -152,7 +152,7 @@ class AccessAnalyzer(BaseAnalyzer[AccessConfig]):
         """One failure: add it to its stream's burst and its address' burst."""
         group, type_name = _GROUPS_AND_TYPES[event.type]
         remote, message = access_failure(event.summary)
-        snapshot = event.raw.get("snapshot")
+        snapshot = event.snapshot_data
         if type(snapshot) is dict and type(snapshot.get("reason")) is str:
             message = f"{message or 'rejected'} ({snapshot['reason']})"
         source = event.source

@@ -246,7 +246,7 @@ class OutputsAnalyzer(BaseAnalyzer[OutputsConfig]):
     def on_output(self, event: Event) -> None:
         """An output started or stopped."""
         otype, started = _EVENTS[event.type]
-        snapshot = event.raw.get("snapshot")
+        snapshot = event.snapshot_data
         if type(snapshot) is not dict:
             snapshot = {}
         oid = snapshot.get("id")

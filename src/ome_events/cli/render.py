@@ -161,7 +161,7 @@ def _pieces(event: Event, zone: tzinfo | None) -> _Pieces:
     cause = event.cause
     facts = None
     if event.type in _STREAM_SNAPSHOT_TYPES:
-        facts = facts_text(event.raw.get("snapshot"))
+        facts = facts_text(event.snapshot_data)
     return _Pieces(
         format_time(event.time, zone),
         sanitize(level_label(level.value)),
@@ -222,9 +222,10 @@ def snapshot_json(event: Event) -> str | None:
     controls it writes raw, so they are escaped here, as ``\\u`` escapes (still JSON).
     """
 
-    if "snapshot" not in event.raw:
+    data = event.snapshot_data
+    if data is None and "snapshot" not in event.raw:
         return None
-    return safe_json(dumps(event.raw["snapshot"], indent=True)).decode()
+    return safe_json(dumps(data, indent=True)).decode()
 
 
 # -- writers --------------------------------------------------------------------------------

@@ -68,7 +68,7 @@ def event_record(
     """
     time = event.time if tz is None else event.time.astimezone(tz)
     source = event.source
-    snapshot = event.raw.get("snapshot")
+    snapshot = event.snapshot_data
     record = {
         "time": time.isoformat(timespec="milliseconds"),
         "level": str(event.level),

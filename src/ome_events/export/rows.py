@@ -104,7 +104,7 @@ def event_tuples(
         time = event.time
         offset = time.utcoffset()
         source = event.source
-        snapshot = event.raw.get("snapshot")
+        snapshot = event.snapshot_data
         facts = _video_facts(snapshot) if snapshot is not None else None
         origin = event.origin
         file = line = byte_offset = None

@@ -349,7 +349,9 @@ _CONFIG_SCOPE: dict[str, Literal["server", "host", "app"]] = {
 }
 
 
-def type_snapshot(event_type: str, data: Any, *, strict: bool = False) -> Snapshot:
+def type_snapshot(
+    event_type: str, data: Any, *, strict: bool = False, format: str = "enterprise"
+) -> Snapshot:
     """Type the ``snapshot`` object of an event of type ``event_type``.
 
     Never raises unless ``strict`` is true, in which case a value of the wrong JSON type

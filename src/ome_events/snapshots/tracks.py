@@ -83,6 +83,8 @@ _FAILED = (msgspec.MsgspecError, RecursionError)
 def media_tracks(event: Event) -> list[Track]:
     """The tracks of the event's snapshot that have a video or an audio object (or both),
     in order; empty without a snapshot. A lone track object is its own only track."""
+    if event.format != "enterprise":
+        return _from_raw(event)  # the snapshot is not the line's "snapshot" member
     try:
         line = event._line
     except AttributeError:  # built by hand: only raw
@@ -98,7 +100,7 @@ def media_tracks(event: Event) -> list[Track]:
 
 def _from_raw(event: Event) -> list[Track]:
     out = []
-    for track in tracks_of(event.raw.get("snapshot")):
+    for track in tracks_of(event.snapshot_data):
         video = track.get("video")
         audio = track.get("audio")
         if type(video) is not dict:
