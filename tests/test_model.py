@@ -35,8 +35,9 @@ class TestOpenEnums:
         assert len({Cause("X"), Cause("X")}) == 1
 
     def test_every_documented_type_and_cause(self) -> None:
-        """The enums hold the specification's types and causes."""
-        assert len(EventType) == 29
+        """The enums hold the specification's types (29) and the Analytics log's own (10),
+        and the causes."""
+        assert len(EventType) == 29 + 10
         assert {c.value for c in Cause} == {
             "DuplicatedStreamName",
             "BFrameDetected",
@@ -109,7 +110,10 @@ class TestCategoryLookup:
 
     def test_short_names(self) -> None:
         """Each category has a short name."""
-        assert [c.short for c in Category] == ["server", "host", "app", "stream", "rest", "access"]
+        assert [c.short for c in Category] == [
+            *("server", "host", "app", "stream", "rest", "access"),
+            *("session", "notification", "stats"),  # the Analytics log's own
+        ]
 
 
 class TestSourceId:

@@ -33,6 +33,7 @@ from generator.busy import busy_day_lines
 from generator.corpus import corpus_lines
 from generator.kst import build_kst
 from generator.ome import local_date
+from generator.oss import build_oss
 from generator.server import Server
 from generator.utc import build_utc
 
@@ -84,6 +85,10 @@ def generate(out: Path) -> list[Path]:
     put(out / "server-kst" / "events.log.20250327", days["20250326"])
     put(out / "server-kst" / "events.log", days["20250327"] + days["20250328"])
 
+    # The open-source Analytics log: dated files only, no base file.
+    for name, data in build_oss().items():
+        put(out / "server-oss" / name, data)
+
     data, expected = build_bad_lines()
     put(out / "bad-lines" / "events.log", data)
     put(out / "bad-lines" / "expected.json", (json.dumps(expected, indent=2) + "\n").encode())
@@ -91,7 +96,7 @@ def generate(out: Path) -> list[Path]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    here = Path(__file__).resolve().parent
+    here = Path(__file__).resolve().parent.parent  # sample_logs/
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument(
         "--out",

@@ -135,6 +135,10 @@ class Category(_OpenEnum):
     STREAM = "StreamEvent"
     REST_API = "RestApiEvent"
     ACCESS_CONTROL = "AccessControlEvent"
+    # The open-source Analytics log's own categories (see docs/model.md).
+    SESSION = "SessionEvent"
+    NOTIFICATION = "NotificationEvent"
+    STATISTICS = "StatisticsEvent"
 
     @property
     def short(self) -> str:
@@ -169,6 +173,9 @@ _CATEGORY_SHORT = {
     "StreamEvent": "stream",
     "RestApiEvent": "rest",
     "AccessControlEvent": "access",
+    "SessionEvent": "session",
+    "NotificationEvent": "notification",
+    "StatisticsEvent": "stats",
 }
 
 
@@ -204,6 +211,17 @@ class EventType(_OpenEnum):
     REST_API_RESPONDED = "RestApiResponded"
     VERIFYING_SIGNED_POLICY_FAILED = "VerifyingSignedPolicyFailed"
     VERIFYING_ADMISSION_WEBHOOKS_FAILED = "VerifyingAdmissionWebhooksFailed"
+    # The types of the open-source Analytics log that Enterprise does not have.
+    STREAM_ORIGIN_LINK_UPDATED = "StreamOriginLinkUpdated"
+    STREAM_OUTPUTS_UPDATED = "StreamOutputsUpdated"
+    SESSION_CONNECTED = "SessionConnected"
+    SESSION_DISCONNECTED = "SessionDisconnected"
+    API_CALLED = "ApiCalled"
+    PUSH_STARTED = "PushStarted"
+    PUSH_STOPPED = "PushStopped"
+    INFO = "Info"
+    ERROR = "Error"
+    SERVER_STAT = "ServerStat"
 
     @property
     def category(self) -> Category | None:
@@ -222,6 +240,12 @@ _TYPE_CATEGORY: dict[str, Category] = {
     "RestApiResponded": Category.REST_API,
     "VerifyingSignedPolicyFailed": Category.ACCESS_CONTROL,
     "VerifyingAdmissionWebhooksFailed": Category.ACCESS_CONTROL,
+    "SessionConnected": Category.SESSION,
+    "SessionDisconnected": Category.SESSION,
+    "ApiCalled": Category.REST_API,
+    "Info": Category.NOTIFICATION,
+    "Error": Category.NOTIFICATION,
+    "ServerStat": Category.STATISTICS,
 }
 for _type in EventType:
     _TYPE_CATEGORY.setdefault(_type.value, Category.STREAM)

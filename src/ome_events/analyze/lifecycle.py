@@ -258,11 +258,16 @@ class LifecycleAnalyzer(BaseAnalyzer[LifecycleConfig]):
     # -- events -------------------------------------------------------------------------------
 
     def on_created(self, event: Event) -> None:
-        """``StreamCreated``: a new session (ending a previous one that was never deleted)."""
+        """``StreamCreated``: a new session (ending a previous one that was never deleted).
+
+        The open-source Analytics log has no ``StreamPrepared``: its ``StreamCreated`` is
+        written once the stream has its tracks, so it counts as prepared too."""
         session = self._session_for(event)
         if session.created is None:
             session.created = event.time
             session.start_event = event
+        if event.format == "analytics":
+            session.prepared = True
 
     def on_prepared(self, event: Event) -> None:
         """``StreamPrepared``: the session has playable media."""

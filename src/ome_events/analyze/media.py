@@ -81,8 +81,18 @@ class MediaAnalyzer(BaseAnalyzer[MediaConfig]):
         return media_specs(config.incident_gap)
 
     def handlers(self) -> dict[str, Handler]:
-        """StreamPrepared and AbnormalStreamDetected."""
-        return {"StreamPrepared": self.on_snapshot, "AbnormalStreamDetected": self.on_snapshot}
+        """StreamPrepared, AbnormalStreamDetected, and the Analytics log's StreamCreated."""
+        return {
+            "StreamPrepared": self.on_snapshot,
+            "AbnormalStreamDetected": self.on_snapshot,
+            "StreamCreated": self.on_created,
+        }
+
+    def on_created(self, event: Event) -> None:
+        """``StreamCreated`` of the Analytics log, which carries the stream's tracks (an
+        Enterprise ``StreamCreated`` has no snapshot)."""
+        if event.format == "analytics":
+            self.on_snapshot(event)
 
     def on_snapshot(self, event: Event) -> None:
         """Check each track of the event's stream snapshot."""

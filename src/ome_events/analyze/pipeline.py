@@ -25,6 +25,7 @@ from ome_events.analyze.reorder import REORDER_WINDOW, ReorderBuffer
 from ome_events.analyze.report import StreamTable
 from ome_events.analyze.restapi import RestApiAnalyzer, RestApiConfig
 from ome_events.analyze.server import ServerAnalyzer, ServerConfig
+from ome_events.analyze.stats import StatsAnalyzer, StatsConfig
 from ome_events.model import Event
 
 __all__ = ["Analysis", "AnalyzerConfig", "analyze"]
@@ -53,6 +54,7 @@ class AnalyzerConfig:
     server: ServerConfig = field(default_factory=ServerConfig)
     restapi: RestApiConfig = field(default_factory=RestApiConfig)
     access: AccessConfig = field(default_factory=AccessConfig)
+    stats: StatsConfig = field(default_factory=StatsConfig)
     reorder_window: timedelta = field(default=REORDER_WINDOW)
     evidence_limit: int = EVIDENCE_LIMIT
     max_table_streams: int = 10_000
@@ -90,8 +92,10 @@ class Analysis:
         self.server = ServerAnalyzer(config.server, book=book, clock=clock)
         self.restapi = RestApiAnalyzer(config.restapi, book=book, clock=clock)
         self.access = AccessAnalyzer(config.access, book=book, clock=clock)
+        self.stats = StatsAnalyzer(config.stats, book=book, clock=clock)
         others: list[BaseAnalyzer[Any]] = [
             self.lifecycle, self.media, self.outputs, self.server, self.restapi, self.access,
+            self.stats,
         ]  # fmt: skip
         covered = {name for analyzer in others for name in analyzer.handlers()}
         self.abnormal = AbnormalAnalyzer(config.abnormal, covered=covered, book=book, clock=clock)

@@ -18,35 +18,13 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from ome_events.errors import ParseError
-from ome_events.formats.common import describe, in_range, typed_event
-from ome_events.model import Event, Origin
+from ome_events.formats.common import describe, in_range, outside_range, typed_event
+from ome_events.model import Event, EventType, Origin
 
-__all__ = ["CATEGORY_OF", "LEVEL_OF", "event_from_object", "looks_like"]
+__all__ = ["LEVEL_OF", "event_from_object", "looks_like"]
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
-#: The category of each type (OME's own EventCategory, in Enterprise's names where they exist).
-CATEGORY_OF: dict[str, str] = {
-    "ServerStarted": "ServerEvent",
-    "HostCreated": "HostEvent",
-    "HostDeleted": "HostEvent",
-    "AppCreated": "AppEvent",
-    "AppDeleted": "AppEvent",
-    "StreamCreated": "StreamEvent",
-    "StreamDeleted": "StreamEvent",
-    "StreamOriginLinkUpdated": "StreamEvent",
-    "StreamOutputsUpdated": "StreamEvent",
-    "SessionConnected": "SessionEvent",
-    "SessionDisconnected": "SessionEvent",
-    "ApiCalled": "RestApiEvent",
-    "RecordingStarted": "StreamEvent",
-    "RecordingStopped": "StreamEvent",
-    "PushStarted": "StreamEvent",
-    "PushStopped": "StreamEvent",
-    "Info": "NotificationEvent",
-    "Error": "NotificationEvent",
-    "ServerStat": "StatisticsEvent",
-}
 #: Types of another level than Info: errors, and the statistics written every 5 seconds.
 LEVEL_OF: dict[str, str] = {"Error": "Error", "ServerStat": "Debug"}
 _UNKNOWN_CATEGORY = "AnalyticsEvent"
@@ -56,6 +34,12 @@ def looks_like(obj: dict[str, Any]) -> bool:
     """Whether a decoded line is an Analytics event (by its keys: ``eventVersion`` is missing
     from the lines of OME 0.12.2 to 0.12.7, so ``timestampMillis`` and ``event`` decide)."""
     return "timestampMillis" in obj and "event" in obj and "time" not in obj
+
+
+def _category(type_text: str) -> str:
+    """OME's category of the type, in Enterprise's names (``EventType.category``)."""
+    category = EventType(type_text).category
+    return _UNKNOWN_CATEGORY if category is None else category.value
 
 
 def _object(value: Any) -> dict[str, Any]:
@@ -81,12 +65,9 @@ def event_from_object(
             expected="'timestampMillis' as a non-negative integer",
         )
     try:
-        time = in_range(_EPOCH + timedelta(milliseconds=millis), str(millis))
+        time = in_range(_EPOCH + timedelta(milliseconds=millis), "timestampMillis", str(millis))
     except OverflowError:
-        raise ParseError(
-            f"'timestampMillis' {millis} is outside the accepted range",
-            expected="a time in the years 1900 to 8999",
-        ) from None
+        raise outside_range("timestampMillis", str(millis)) from None
     event = _object(obj.get("event"))
     type_text = event.get("type")
     if type(type_text) is not str or not type_text:
@@ -106,7 +87,7 @@ def event_from_object(
     return typed_event(
         time,
         LEVEL_OF.get(type_text, "Info"),
-        CATEGORY_OF.get(type_text, _UNKNOWN_CATEGORY),
+        _category(type_text),
         type_text,
         source,
         summary,

@@ -14,7 +14,14 @@ from ome_events.errors import ParseError
 from ome_events.model import Category, Cause, Event, EventType, Level, Origin, SourceId
 from ome_events.text import excerpt
 
-__all__ = ["TIME_RANGE", "checked_time", "describe", "in_range", "typed_event"]
+__all__ = [
+    "TIME_RANGE",
+    "checked_time",
+    "describe",
+    "in_range",
+    "outside_range",
+    "typed_event",
+]
 
 # Times outside these years are refused (bad lines): far from the ends of the calendar, so
 # that no window, time-zone conversion or bucket of any consumer can overflow.
@@ -85,21 +92,22 @@ def checked_time(time_text: Any, strict: bool) -> datetime:
             raise ParseError("'time' has no UTC offset", expected="a time with ±HH:MM offset")
         time = time.replace(tzinfo=UTC)
     if not _FIRST_YEAR <= time.year <= _LAST_YEAR:
-        raise ParseError(
-            f"'time' {excerpt(time_text, 40)} is outside the accepted range",
-            expected=f"a time in the years {_FIRST_YEAR} to {_LAST_YEAR}",
-        )
+        raise outside_range("time", time_text)
     return time
 
 
-def in_range(time: datetime, written: str) -> datetime:
-    """``time`` when its year is within :data:`TIME_RANGE`, else ParseError (``written``:
-    the value as the line had it, for the message)."""
+def outside_range(key: str, written: str) -> ParseError:
+    """The error of a time outside :data:`TIME_RANGE` (``written``: as the line had it)."""
+    return ParseError(
+        f"{key!r} {excerpt(written, 40)} is outside the accepted range",
+        expected=f"a time in the years {_FIRST_YEAR} to {_LAST_YEAR}",
+    )
+
+
+def in_range(time: datetime, key: str, written: str) -> datetime:
+    """``time`` when its year is within :data:`TIME_RANGE`, else ParseError."""
     if not _FIRST_YEAR <= time.year <= _LAST_YEAR:
-        raise ParseError(
-            f"time {excerpt(written, 40)} is outside the accepted range",
-            expected=f"a time in the years {_FIRST_YEAR} to {_LAST_YEAR}",
-        )
+        raise outside_range(key, written)
     return time
 
 

@@ -17,6 +17,13 @@ ServerStarted, HostCreated, AppCreated                    :class:`ConfigSnapshot
 anything else (REST bodies, future types)                 :class:`GenericSnapshot`
 ========================================================  ==============================
 
+Events of the open-source Analytics log (``format="analytics"``) have their own classes, for
+the part of ``data`` about the event's subject: ServerStarted :class:`ServerInfoSnapshot`,
+Host* :class:`HostInfoSnapshot`, App* :class:`AppInfoSnapshot`, Stream*
+:class:`StreamInfoSnapshot` (with :class:`StreamSource`, tracks and
+:class:`OutputStreamInfo`), ServerStat :class:`ServerStatSnapshot` (:class:`HostStat`,
+:class:`AppStat`, :class:`StreamStat`, :class:`OutputStat`, each with its :class:`Stat`).
+
 Rules that hold for every class:
 
 * Keys the class does not know are kept in ``extra``; the whole object is in ``raw``.
@@ -39,23 +46,35 @@ from ome_events._lazy import lazy_attributes
 
 if TYPE_CHECKING:
     from ome_events.snapshots.classes import (
+        AppInfoSnapshot,
+        AppStat,
         AudioTrack,
         ConfigSnapshot,
         GenericSnapshot,
         HlsDumpSnapshot,
+        HostInfoSnapshot,
+        HostStat,
         MultiplexChannelSnapshot,
         MuxOutputStream,
         MuxSourceStream,
+        OutputStat,
+        OutputStreamInfo,
         Program,
         ProgramItem,
         PushSnapshot,
         RecordingSnapshot,
         ScheduledChannelSnapshot,
         ScheduledStream,
+        ServerInfoSnapshot,
+        ServerStatSnapshot,
         Snapshot,
         SnapshotIssue,
+        Stat,
+        StreamInfoSnapshot,
         StreamRef,
         StreamSnapshot,
+        StreamSource,
+        StreamStat,
         Timebase,
         Track,
         VideoTrack,
@@ -65,24 +84,36 @@ if TYPE_CHECKING:
 
 __all__ = [
     "IMPLAUSIBLE_BITRATE_FACTOR",
+    "AppInfoSnapshot",
+    "AppStat",
     "AudioTrack",
     "ConfigSnapshot",
     "GenericSnapshot",
     "HlsDumpSnapshot",
+    "HostInfoSnapshot",
+    "HostStat",
     "MultiplexChannelSnapshot",
     "MuxOutputStream",
     "MuxSourceStream",
+    "OutputStat",
+    "OutputStreamInfo",
     "Program",
     "ProgramItem",
     "PushSnapshot",
     "RecordingSnapshot",
     "ScheduledChannelSnapshot",
     "ScheduledStream",
+    "ServerInfoSnapshot",
+    "ServerStatSnapshot",
     "Snapshot",
     "SnapshotIssue",
+    "Stat",
     "StreamFacts",
+    "StreamInfoSnapshot",
     "StreamRef",
     "StreamSnapshot",
+    "StreamSource",
+    "StreamStat",
     "Timebase",
     "Track",
     "VideoTrack",

@@ -355,6 +355,196 @@ class ConfigSnapshot:
     raw: Mapping[str, Any] = field(default_factory=_empty, repr=False, compare=False)
 
 
+# -- the open-source Analytics log (formats/analytics.py): what ``data`` says of a subject --
+
+
+@dataclass(frozen=True, slots=True)
+class StreamSource:
+    """Where an Analytics stream comes from: ``type`` (RTMP, WebRTC, OVT, ...), ``address``
+    and the ``stream_id`` of the origin's stream (its own ID for an origin stream)."""
+
+    type: str | None = None
+    address: str | None = None
+    stream_id: str | None = field(default=None, metadata={"json": "streamID"})
+    extra: Mapping[str, Any] = field(default_factory=_empty)
+    issues: tuple[SnapshotIssue, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class OutputStreamInfo:
+    """An output (transcoded) stream of an Analytics stream."""
+
+    stream_id: str | None = field(default=None, metadata={"json": "streamID"})
+    name: str | None = None
+    created_time: datetime | None = None
+    tracks: tuple[Track, ...] = ()
+    extra: Mapping[str, Any] = field(default_factory=_empty)
+    issues: tuple[SnapshotIssue, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class StreamInfoSnapshot:
+    """A stream of the Analytics log (``StreamCreated``, ``StreamDeleted``,
+    ``StreamOutputsUpdated``): its IDs, source, tracks (as in Enterprise snapshots) and
+    output streams."""
+
+    kind: ClassVar[str] = "stream_info"
+    stream_id: str | None = field(default=None, metadata={"json": "streamID"})
+    name: str | None = None
+    created_time: datetime | None = None
+    source: StreamSource | None = None
+    tracks: tuple[Track, ...] = ()
+    outputs: tuple[OutputStreamInfo, ...] = ()
+    extra: Mapping[str, Any] = field(default_factory=_empty)
+    issues: tuple[SnapshotIssue, ...] = ()
+    raw: Mapping[str, Any] = field(default_factory=_empty, repr=False, compare=False)
+
+    @property
+    def video(self) -> VideoTrack | None:
+        """The first video track's details."""
+        return next((t.video for t in self.tracks if t.video is not None), None)
+
+    @property
+    def audio(self) -> AudioTrack | None:
+        """The first audio track's details."""
+        return next((t.audio for t in self.tracks if t.audio is not None), None)
+
+
+@dataclass(frozen=True, slots=True)
+class AppInfoSnapshot:
+    """An application of the Analytics log (``AppCreated``, ``AppDeleted``); ``name`` is
+    OME's ``#vhost#app``; the configuration lists are kept as decoded."""
+
+    kind: ClassVar[str] = "app_info"
+    app_id: str | None = field(default=None, metadata={"json": "appID"})
+    name: str | None = None
+    created_time: datetime | None = None
+    output_profiles: Any = None
+    providers: Any = None
+    publishers: Any = None
+    extra: Mapping[str, Any] = field(default_factory=_empty)
+    issues: tuple[SnapshotIssue, ...] = ()
+    raw: Mapping[str, Any] = field(default_factory=_empty, repr=False, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class HostInfoSnapshot:
+    """A virtual host of the Analytics log (``HostCreated``, ``HostDeleted``)."""
+
+    kind: ClassVar[str] = "host_info"
+    host_id: str | None = field(default=None, metadata={"json": "hostID"})
+    name: str | None = None
+    created_time: datetime | None = None
+    distribution: str | None = None
+    host_names: Any = None
+    extra: Mapping[str, Any] = field(default_factory=_empty)
+    issues: tuple[SnapshotIssue, ...] = ()
+    raw: Mapping[str, Any] = field(default_factory=_empty, repr=False, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class ServerInfoSnapshot:
+    """The server of the Analytics log (``ServerStarted``): ``data.serverInfo``."""
+
+    kind: ClassVar[str] = "server_info"
+    server_id: str | None = field(default=None, metadata={"json": "serverID"})
+    server_name: str | None = None
+    server_version: str | None = None
+    started_time: datetime | None = None
+    bind: Any = None
+    extra: Mapping[str, Any] = field(default_factory=_empty)
+    issues: tuple[SnapshotIssue, ...] = ()
+    raw: Mapping[str, Any] = field(default_factory=_empty, repr=False, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Stat:
+    """OME's counters of a server, host, app or stream at one moment (``ServerStat``):
+    bytes and throughputs (bits per second), connections in total and per publisher."""
+
+    created_time: datetime | None = None
+    last_updated_time: datetime | None = None
+    total_bytes_in: int | None = None
+    total_bytes_out: int | None = None
+    avg_throughput_in: int | None = None
+    avg_throughput_out: int | None = None
+    max_throughput_in: int | None = None
+    max_throughput_out: int | None = None
+    last_throughput_in: int | None = None
+    last_throughput_out: int | None = None
+    last_recv_time: datetime | None = None
+    last_sent_time: datetime | None = None
+    total_connections: int | None = None
+    max_total_connections: int | None = None
+    max_total_connection_time: datetime | None = None
+    connections: Any = None
+    extra: Mapping[str, Any] = field(default_factory=_empty)
+    issues: tuple[SnapshotIssue, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class OutputStat:
+    """The counters of an output stream."""
+
+    stream_id: str | None = field(default=None, metadata={"json": "streamID"})
+    stream_name: str | None = None
+    stat: Stat | None = None
+    extra: Mapping[str, Any] = field(default_factory=_empty)
+    issues: tuple[SnapshotIssue, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class StreamStat:
+    """The counters of an input stream and of its outputs."""
+
+    stream_id: str | None = field(default=None, metadata={"json": "streamID"})
+    stream_name: str | None = None
+    stat: Stat | None = None
+    outputs: tuple[OutputStat, ...] = ()
+    extra: Mapping[str, Any] = field(default_factory=_empty)
+    issues: tuple[SnapshotIssue, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class AppStat:
+    """The counters of an application and of its streams (``app_name`` is ``#vhost#app``)."""
+
+    app_id: str | None = field(default=None, metadata={"json": "appID"})
+    app_name: str | None = None
+    stat: Stat | None = None
+    streams: tuple[StreamStat, ...] = ()
+    extra: Mapping[str, Any] = field(default_factory=_empty)
+    issues: tuple[SnapshotIssue, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class HostStat:
+    """The counters of a virtual host and of its applications."""
+
+    host_id: str | None = field(default=None, metadata={"json": "hostID"})
+    host_name: str | None = None
+    distribution: str | None = None
+    stat: Stat | None = None
+    apps: tuple[AppStat, ...] = ()
+    extra: Mapping[str, Any] = field(default_factory=_empty)
+    issues: tuple[SnapshotIssue, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ServerStatSnapshot:
+    """The statistics the Analytics log writes every 5 seconds (``ServerStat``):
+    ``data.serverStat``, server, hosts, apps and streams, each with its :class:`Stat`."""
+
+    kind: ClassVar[str] = "server_stat"
+    server_id: str | None = field(default=None, metadata={"json": "serverID"})
+    server_name: str | None = None
+    stat: Stat | None = None
+    hosts: tuple[HostStat, ...] = ()
+    extra: Mapping[str, Any] = field(default_factory=_empty)
+    issues: tuple[SnapshotIssue, ...] = ()
+    raw: Mapping[str, Any] = field(default_factory=_empty, repr=False, compare=False)
+
+
 @dataclass(frozen=True, slots=True)
 class GenericSnapshot:
     """Any other snapshot (REST request and response bodies, future types), as decoded."""
@@ -378,5 +568,10 @@ Snapshot = (
     | ScheduledChannelSnapshot
     | MultiplexChannelSnapshot
     | ConfigSnapshot
+    | StreamInfoSnapshot
+    | AppInfoSnapshot
+    | HostInfoSnapshot
+    | ServerInfoSnapshot
+    | ServerStatSnapshot
     | GenericSnapshot
 )

@@ -292,6 +292,7 @@ _CHECKS: dict[type, Check] = {
     classes.AudioTrack: _check_media,
     PushSnapshot: _check_counters,
     RecordingSnapshot: _check_counters,
+    classes.Stat: _check_counters,
 }
 _SPECS: dict[type, _Spec] = {}
 
@@ -342,6 +343,21 @@ _BY_TYPE: dict[str, _Spec] = {
     "MultiplexChannelUpdated": _spec(MultiplexChannelSnapshot),
 }
 
+# The open-source Analytics log: the event's snapshot is the part of ``data`` about its subject.
+_STREAM_INFO = _spec(classes.StreamInfoSnapshot)
+_ANALYTICS_BY_TYPE: dict[str, _Spec] = {
+    "ServerStarted": _spec(classes.ServerInfoSnapshot),
+    "HostCreated": _spec(classes.HostInfoSnapshot),
+    "HostDeleted": _spec(classes.HostInfoSnapshot),
+    "AppCreated": _spec(classes.AppInfoSnapshot),
+    "AppDeleted": _spec(classes.AppInfoSnapshot),
+    "StreamCreated": _STREAM_INFO,
+    "StreamDeleted": _STREAM_INFO,
+    "StreamOriginLinkUpdated": _STREAM_INFO,
+    "StreamOutputsUpdated": _STREAM_INFO,
+    "ServerStat": _spec(classes.ServerStatSnapshot),
+}
+
 _CONFIG_SCOPE: dict[str, Literal["server", "host", "app"]] = {
     "ServerStarted": "server",
     "HostCreated": "host",
@@ -361,8 +377,20 @@ def type_snapshot(
     ...                      "startTime": "1970-01-01T00:00:00.000+00:00"})
     >>> snap.state, snap.start_time
     ('ready', None)
+
+    ``format="analytics"``: the snapshot of an event of the open-source Analytics log (the
+    part of its ``data`` about the event's subject, see :attr:`Event.snapshot_data
+    <ome_events.model.Event.snapshot_data>`).
     """
     ctx = _Context(strict)
+    if format == "analytics":
+        analytics = _ANALYTICS_BY_TYPE.get(event_type)
+        if analytics is None or type(data) is not dict:
+            if analytics is not None:
+                ctx.wrong_type("$", "an object", data)
+            return GenericSnapshot(data, tuple(ctx.issues))
+        built: Snapshot = analytics.build(data, "$", ctx, keep_raw=True)
+        return built
     spec = _BY_TYPE.get(event_type)
     if spec is _STREAM and type(data) is dict and "tracks" not in data and "type" in data:
         spec = _TRACK  # a single track object ("track information")
