@@ -137,12 +137,14 @@ class TestBoundedState:
             for event in events(batch):
                 analysis.feed(event)
             if index % 1000 == 999:
-                largest["incidents"] = max(largest["incidents"], len(analysis.book))
-                largest["sessions"] = max(
-                    largest["sessions"], len(analysis.lifecycle.active_sessions())
+                largest["incidents"] = max(
+                    largest["incidents"], len(analysis.per_server[None].book)
                 )
-                largest["requests"] = max(largest["requests"], analysis.restapi.waiting)
-                largest["runs"] = max(largest["runs"], analysis.outputs.running)
+                largest["sessions"] = max(largest["sessions"], len(analysis.active_sessions()))
+                largest["requests"] = max(
+                    largest["requests"], analysis.per_server[None].restapi.waiting
+                )
+                largest["runs"] = max(largest["runs"], analysis.per_server[None].outputs.running)
         analysis.finish()
         # An incident lives an hour of log time after its last symptom (1800 sessions at one
         # every 2 s), sessions and requests only a few seconds.

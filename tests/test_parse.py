@@ -134,7 +134,7 @@ class TestLineDecoder:
         """Each event knows its file, line number and byte offset."""
         data = b"\xef\xbb\xbf" + STREAM_CREATED + b"\r\n\n  \n" + STREAM_PREPARED + b"\n"
         events = LineDecoder(file="f.log").feed(data)
-        assert [tuple(e.origin) for e in events if e.origin] == [
+        assert [tuple(e.origin)[:3] for e in events if e.origin] == [
             ("f.log", 1, 0),
             ("f.log", 4, len(STREAM_CREATED) + 3 + 2 + 1 + 3),
         ]

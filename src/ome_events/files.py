@@ -54,6 +54,8 @@ __all__ = [
     "order_log_files",
     "ordered_log_files",
     "scan_log_directory",
+    "server_label",
+    "server_labels",
     "stream_chunks",
     "uncompressed_size",
 ]
@@ -354,6 +356,53 @@ def last_event_time(path: str | os.PathLike[str]) -> datetime | None:
             if found is not None:
                 return found
     return None
+
+
+def _log_folder(path: str | os.PathLike[str]) -> Path:
+    """The directory a log lives in: the path itself, or a file's directory (a path that does
+    not exist is a file when its name has a dot, as ``events.log.20250326`` has)."""
+    target = Path(path)
+    try:
+        resolved = target.resolve()
+    except OSError:
+        resolved = target
+    if resolved.is_dir():
+        return resolved
+    if resolved.exists() or "." in resolved.name:
+        return resolved.parent
+    return resolved
+
+
+def server_label(path: str | os.PathLike[str]) -> str:
+    """The name a log goes by: its directory's name (``/logs/edge1`` and
+    ``/logs/edge1/events.log`` are ``edge1``), for telling servers apart.
+
+    >>> server_label("/var/log/edge1/events.log.20250326")
+    'edge1'
+    """
+    folder = _log_folder(path)
+    return folder.name or os.fspath(folder) or "-"
+
+
+def server_labels(paths: list[str | os.PathLike[str]]) -> list[str]:
+    """One distinct name per log: :func:`server_label`, with the parent directory too where
+    two are alike (``a/edge1`` and ``b/edge1``), and a number where even that is not enough.
+
+    >>> server_labels(["/x/a/edge1", "/x/b/edge1", "/x/edge2"])
+    ['a/edge1', 'b/edge1', 'edge2']
+    """
+    labels = [server_label(path) for path in paths]
+    counts = {label: labels.count(label) for label in labels}
+    for index, path in enumerate(paths):
+        if counts[labels[index]] > 1:
+            parts = _log_folder(path).parts
+            labels[index] = "/".join(parts[-2:]) if len(parts) >= 2 else labels[index]
+    seen: dict[str, int] = {}
+    for index, label in enumerate(labels):
+        seen[label] = seen.get(label, 0) + 1
+        if seen[label] > 1:
+            labels[index] = f"{label}#{seen[label]}"
+    return labels
 
 
 def line_time(line: bytes) -> datetime | None:

@@ -341,16 +341,18 @@ class SourceId:
 
 class Origin(NamedTuple):
     """Where an event was read: the file (None for in-memory input), line number and byte offset
-    of the start of its line.
+    of the start of its line, and the server whose log it is.
 
     The line number is None when it was not counted: for events read from the end of a file
     (``tail -n``) or after a seek into it (``--since``), where counting would mean reading
-    the whole file. The offset always locates the line exactly.
+    the whole file. The offset always locates the line exactly. ``server`` is the name the
+    reader gave the log (its directory's name, see :func:`ome_events.files.server_label`).
     """
 
     file: str | None
     line: int | None
     offset: int
+    server: str | None = None
 
     def __str__(self) -> str:
         if self.line is None:
@@ -518,6 +520,12 @@ class Event(_EventSlots):
                 value = type_snapshot(self.type.value, data, format=self.format)
             object.__setattr__(self, "_snapshot", value)
             return value
+
+    @property
+    def server(self) -> str | None:
+        """The server whose log the event was read from (see :class:`Origin`), or None."""
+        origin = self.origin
+        return None if origin is None else origin.server
 
     @property
     def snapshot_data(self) -> Any:

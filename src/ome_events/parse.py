@@ -153,7 +153,8 @@ class LineDecoder:
     ``keep`` (a filter's :meth:`~ome_events.filters.EventFilter.head_test`): lines whose
     top-level fields show that their event cannot be wanted are checked (they are still
     valid JSON, with a valid time, or reported as bad lines) but no event is built for them.
-    It only passes lines over: filter the events too.
+    It only passes lines over: filter the events too. ``server`` names the server whose log
+    this is, in each event's ``origin``.
 
     ``offset`` is the byte offset just past the last complete line consumed (where a
     follower resumes), ``line`` the number of the next line. With ``numbered=False`` (a decoder
@@ -176,10 +177,12 @@ class LineDecoder:
         max_errors: int = 1000,
         on_error: Callable[[ParseError], object] | None = None,
         keep: HeadTest | None = None,
+        server: str | None = None,
     ) -> None:
         if errors not in ("raise", "skip", "collect"):
             raise ValueError(f"errors must be 'raise', 'skip' or 'collect', not {errors!r}")
         self.file = file
+        self.server = server
         self.offset = offset
         self.line = line
         self.numbered = numbered
@@ -299,6 +302,7 @@ class LineDecoder:
         new_origin = _new_origin
         append = events.append
         file = self.file
+        server = self.server
         strict = self.strict
         fast = not strict
         newline = 0 if final else 1
@@ -321,7 +325,9 @@ class LineDecoder:
                     try:
                         head = decode_head_(line)
                     except head_failed:
-                        origin = new_origin(Origin, (file, number if counting else None, start))
+                        origin = new_origin(
+                            Origin, (file, number if counting else None, start, server)
+                        )
                         append(whole_line_event(line, origin, strict))
                     else:
                         if keep is not None and not keep(head):
@@ -344,13 +350,15 @@ class LineDecoder:
                                 head.summary,
                                 head.cause,
                                 None,
-                                new_origin(Origin, (file, number if counting else None, start)),
+                                new_origin(
+                                    Origin, (file, number if counting else None, start, server)
+                                ),
                                 False,
                                 line,
                             )
                         )
                 else:
-                    origin = new_origin(Origin, (file, number if counting else None, start))
+                    origin = new_origin(Origin, (file, number if counting else None, start, server))
                     append(whole_line_event(line, origin, strict))
                 number += 1
                 continue
@@ -388,7 +396,8 @@ class LineDecoder:
         if offset == 0 and line.startswith(_BOM):
             line = line[3:]
             try:
-                events.append(event_of_line(line, Origin(self.file, number, 0), self.strict))
+                origin = Origin(self.file, number, 0, self.server)
+                events.append(event_of_line(line, origin, self.strict))
                 return
             except ParseError as error:
                 failure = error

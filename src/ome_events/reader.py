@@ -8,15 +8,16 @@ repeat.
 
 from __future__ import annotations
 
+import heapq
 import logging
 import os
 import sys
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import datetime, timedelta
 from itertools import islice
 from pathlib import Path
-from typing import BinaryIO, Literal, NamedTuple
+from typing import Any, BinaryIO, Literal, NamedTuple, overload
 
 from ome_events.compressed import GzipReader
 from ome_events.errors import LogFileError, ParseError
@@ -29,6 +30,8 @@ from ome_events.files import (
     line_end_before,
     order_log_files,
     scan_log_directory,
+    server_label,
+    server_labels,
     stream_chunks,
 )
 from ome_events.model import Event
@@ -36,7 +39,14 @@ from ome_events.parse import ErrorPolicy, HeadTest, LineDecoder
 from ome_events.position import FINGERPRINT_BYTES, Position, fingerprint_of
 from ome_events.seek import LineCounter, events_backwards, start_for
 
-__all__ = ["EventReader", "EventsSource", "iter_events", "read_events", "read_stream"]
+__all__ = [
+    "EventReader",
+    "EventsSource",
+    "MergedReader",
+    "iter_events",
+    "read_events",
+    "read_stream",
+]
 
 #: A log directory or file, several of them, or events already read.
 EventsSource = str | os.PathLike[str] | Iterable[str | os.PathLike[str]] | Iterable[Event]
@@ -91,6 +101,7 @@ class EventReader(Iterator[Event]):
         name: str | None = None,
         partial: Partial = "read",
         where: Callable[[Event], bool] | None = None,
+        server: str | None = None,
     ) -> None:
         if errors not in ("raise", "skip", "collect"):
             raise ValueError(f"errors must be 'raise', 'skip' or 'collect', not {errors!r}")
@@ -107,6 +118,8 @@ class EventReader(Iterator[Event]):
         self.file_problems: list[LogFileError | ParseError] = []
         self.partial: Partial = partial
         self.where = where
+        #: The name of the server whose log this is, in each event's ``origin``.
+        self.server = server
         # A filter that can judge a line by its raw top-level fields spares building the
         # events it does not want (see EventFilter.head_test).
         self._keep: HeadTest | None = getattr(where, "head_test", lambda: None)()
@@ -263,6 +276,7 @@ class EventReader(Iterator[Event]):
             strict=self.strict,
             on_error=self._bad_line,
             keep=self._keep,
+            server=self.server,
         )
 
     def position_before(self, event: Event) -> Position | None:
@@ -297,6 +311,7 @@ class EventReader(Iterator[Event]):
         raising = self.policy == "raise"
         return LineDecoder(
             file=name,
+            server=self.server,
             offset=offset,
             numbered=numbered,
             strict=self.strict,
@@ -460,8 +475,36 @@ def _newest(events: Iterable[Event], limit: int | None, offset: int) -> Iterator
     return newest(events, limit, offset)
 
 
+@overload
 def read_events(
     path: str | os.PathLike[str],
+    *,
+    since: datetime | None = ...,
+    until: datetime | None = ...,
+    errors: ErrorPolicy = ...,
+    strict: bool = ...,
+    base: str = ...,
+    partial: Partial = ...,
+    where: Callable[[Event], bool] | None = ...,
+) -> EventReader: ...
+
+
+@overload
+def read_events(
+    path: Sequence[str | os.PathLike[str]],
+    *,
+    since: datetime | None = ...,
+    until: datetime | None = ...,
+    errors: ErrorPolicy = ...,
+    strict: bool = ...,
+    base: str = ...,
+    partial: Partial = ...,
+    where: Callable[[Event], bool] | None = ...,
+) -> EventReader | MergedReader: ...
+
+
+def read_events(
+    path: str | os.PathLike[str] | Sequence[str | os.PathLike[str]],
     *,
     since: datetime | None = None,
     until: datetime | None = None,
@@ -470,12 +513,16 @@ def read_events(
     base: str = BASE_NAME,
     partial: Partial = "read",
     where: Callable[[Event], bool] | None = None,
-) -> EventReader:
-    """Read the events of a log directory or of one file, oldest first.
+) -> EventReader | MergedReader:
+    """Read the events of a log directory or of one file, oldest first; or of several logs
+    (one per server), merged by time.
 
     Args:
         path: a directory (``events.log`` and every rotated sibling, ``.gz`` too, ordered by
-            their content) or a single file (plain or gzip).
+            their content) or a single file (plain or gzip); or a list of them, one per
+            server, read as a :class:`MergedReader`. Each log is named by
+            :func:`~ome_events.files.server_labels` (its directory's name), in every event's
+            ``origin.server`` (``event.server``).
         since: only events at or after this time (a naive time is local time).
         until: only events before this time. Files that cannot hold events in the range
             are not read past their first line.
@@ -498,7 +545,31 @@ def read_events(
             print(event.time, event.type, event.source)
         print(reader.error_count, "bad lines")
     """
+    options: dict[str, Any] = {
+        "since": since,
+        "until": until,
+        "errors": errors,
+        "strict": strict,
+        "base": base,
+        "partial": partial,
+        "where": where,
+    }
+    if isinstance(path, str | os.PathLike):
+        return _read_one(path, server_label(path), options)
+    paths = list(path)
+    if not paths:
+        raise ValueError("read_events needs at least one path")
+    labels = server_labels(paths)
+    if len(paths) == 1:
+        return _read_one(paths[0], labels[0], options)
+    readers = [_read_one(p, label, options) for p, label in zip(paths, labels, strict=True)]
+    return MergedReader(readers)
+
+
+def _read_one(path: str | os.PathLike[str], server: str, options: dict[str, Any]) -> EventReader:
     target = Path(path)
+    options = dict(options)
+    base = options.pop("base")
     if target.is_dir():
         found = scan_log_directory(target, base)
         for name in found.unrecognised:
@@ -510,15 +581,78 @@ def read_events(
         sources = [LogFile(target, target.name)]
     else:
         raise FileNotFoundError(f"no such file or directory: {os.fspath(target)!r}")
-    return EventReader(
-        sources,
-        since=since,
-        until=until,
-        errors=errors,
-        strict=strict,
-        partial=partial,
-        where=where,
-    )
+    return EventReader(sources, server=server, **options)
+
+
+class MergedReader(Iterator[Event]):
+    """The events of several logs (one per server), merged by time, with what each reader
+    met: the same surface as :class:`EventReader` (``files``, ``error_count``, ``errors``,
+    ``file_problems``, :meth:`last`), and ``readers``, one per log, with its ``server``.
+
+    Inside each log events keep their file order (OME's small steps back in time stay as
+    written); between logs the earlier event comes first.
+    """
+
+    def __init__(self, readers: list[EventReader]) -> None:
+        self.readers = readers
+        self._events = heapq.merge(*readers, key=_time_of)
+
+    def __iter__(self) -> Iterator[Event]:
+        return self._events
+
+    def __next__(self) -> Event:
+        return next(self._events)
+
+    @property
+    def files(self) -> list[LogFile]:
+        """Every log's files, log by log."""
+        return [f for reader in self.readers for f in reader.files]
+
+    @property
+    def read_files(self) -> list[LogFile]:
+        """The files opened so far."""
+        return [f for reader in self.readers for f in reader.read_files]
+
+    @property
+    def error_count(self) -> int:
+        """Bad lines met so far, in every log."""
+        return sum(reader.error_count for reader in self.readers)
+
+    @property
+    def errors(self) -> list[ParseError]:
+        """The ParseErrors kept (``errors="collect"``), log by log."""
+        return [e for reader in self.readers for e in reader.errors]
+
+    @property
+    def file_problems(self) -> list[LogFileError | ParseError]:
+        """Files that could not be read (in full), log by log."""
+        return [p for reader in self.readers for p in reader.file_problems]
+
+    @property
+    def positions(self) -> dict[str, Position | None]:
+        """Where each log's newest file ends, by server (see :attr:`EventReader.position`)."""
+        return {str(reader.server): reader.position for reader in self.readers}
+
+    def last(
+        self,
+        count: int | None,
+        offset: int = 0,
+        *,
+        where: Callable[[Event], bool] | None = None,
+    ) -> list[Event]:
+        """The ``count`` newest events of all the logs before the ``offset`` newest, oldest
+        first (each log read from its end, as :meth:`EventReader.last`)."""
+        if count is None:
+            events: Iterable[Event] = self if where is None else filter(where, self)
+            return list(_newest(events, None, offset))
+        pieces = [reader.last(count + offset, 0, where=where) for reader in self.readers]
+        merged = list(heapq.merge(*pieces, key=_time_of))
+        end = max(0, len(merged) - offset)
+        return merged[max(0, end - count) : end]
+
+
+def _time_of(event: Event) -> datetime:
+    return event.time
 
 
 def iter_events(
@@ -528,18 +662,22 @@ def iter_events(
     until: datetime | None = None,
     errors: ErrorPolicy = "raise",
 ) -> Iterator[Event]:
-    """The events of a path, of several paths (one after the other), or of an iterable of
-    events (filtered by ``since``/``until`` too)."""
+    """The events of a path, of several paths (one per server, merged by time), or of an
+    iterable of events (filtered by ``since``/``until`` too)."""
     if isinstance(source, str | os.PathLike):
         yield from read_events(source, since=since, until=until, errors=errors)
         return
+    if not isinstance(source, EventReader | MergedReader):
+        items = list(source)
+        paths = [item for item in items if not isinstance(item, Event)]
+        if paths:
+            yield from read_events(paths, since=since, until=until, errors=errors)
+        source = [item for item in items if isinstance(item, Event)]
     since, until = _aware(since), _aware(until)
-    for item in source:
-        if isinstance(item, Event):
-            if (since is None or item.time >= since) and (until is None or item.time < until):
-                yield item
-        else:
-            yield from read_events(item, since=since, until=until, errors=errors)
+    for event in source:
+        time = event.time
+        if (since is None or time >= since) and (until is None or time < until):
+            yield event
 
 
 def read_stream(

@@ -78,6 +78,7 @@ def events_backwards(
     max_line_bytes: int = DEFAULT_MAX_LINE_BYTES,
     block_size: int = BLOCK_SIZE,
     keep: HeadTest | None = None,
+    server: str | None = None,
 ) -> Iterator[Event]:
     """The events of a plain file, newest first, reading blocks backwards from ``end`` (the
     file's size by default).
@@ -87,7 +88,7 @@ def events_backwards(
     forward read locates them (file, line number, offset); newest block first, in file order
     within a block. Events have ``origin.line`` None. Memory holds one block and the line
     being assembled; a line longer than ``max_line_bytes`` is reported without being held.
-    ``keep`` passes over lines that cannot be wanted, as
+    ``keep`` passes over lines that cannot be wanted, and ``server`` names the log, as
     :class:`~ome_events.parse.LineDecoder` does.
     """
     if end is None:
@@ -131,6 +132,7 @@ def events_backwards(
             counter=counter,
             max_line_bytes=max_line_bytes,
             keep=keep,
+            server=server,
         )
         at_end = False
 
@@ -146,6 +148,7 @@ def _decode(
     counter: LineCounter,
     max_line_bytes: int,
     keep: HeadTest | None,
+    server: str | None,
 ) -> Iterator[Event]:
     """The events of whole lines starting at ``start``, newest first."""
     decoder = LineDecoder(
@@ -157,6 +160,7 @@ def _decode(
         max_line_bytes=max_line_bytes,
         max_errors=len(region) + 1,
         keep=keep,
+        server=server,
     )
     events = decoder.feed(region)
     if final:

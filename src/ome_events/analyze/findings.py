@@ -18,6 +18,7 @@ from typing import Any
 from ome_events.model import Origin, SourceId, SourceKind
 
 __all__ = [
+    "MAX_BAD_SHARE",
     "SCHEMA",
     "EndpointRow",
     "Evidence",
@@ -220,6 +221,8 @@ class Finding:
         hint: one line saying what to do about it.
         evidence: the earliest events behind it (at most ``evidence_limit``, 20 by default).
         details: the figures the message was made from, as JSON-ready values.
+        server: the server whose log it was found in (``event.server``), None for events
+            not read from a log.
     """
 
     severity: Severity
@@ -232,11 +235,12 @@ class Finding:
     hint: str = ""
     evidence: tuple[Evidence, ...] = ()
     details: Mapping[str, Any] = field(default_factory=lambda: _EMPTY, hash=False)
+    server: str | None = None
 
     @property
-    def sort_key(self) -> tuple[datetime, str, str]:
-        """Reports list findings by first time, then kind and subject."""
-        return (self.first, self.kind, self.subject.id)
+    def sort_key(self) -> tuple[datetime, str, str, str]:
+        """Reports list findings by first time, then kind, subject and server."""
+        return (self.first, self.kind, self.subject.id, self.server or "")
 
     def __str__(self) -> str:
         times = time_span(self.first, self.last)
@@ -260,6 +264,7 @@ class Finding:
             "hint": self.hint,
             "details": dict(self.details),
             "evidence": [item.to_json() for item in self.evidence],
+            "server": self.server,
         }
 
     @classmethod
@@ -276,6 +281,7 @@ class Finding:
             data.get("hint", ""),
             tuple(Evidence.from_json(item) for item in data.get("evidence", ())),
             MappingProxyType(dict(data.get("details", {}))),
+            data.get("server"),
         )
 
 
@@ -313,10 +319,12 @@ class StreamRow:
     last_seen: datetime
     partial: bool = False
     kinds: tuple[str, ...] = ()
+    server: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         """The row as JSON-ready values."""
         return {
+            "server": self.server,
             "stream": self.stream,
             "sessions": self.sessions,
             "uptime_seconds": round(self.uptime_seconds, 3),
@@ -339,6 +347,7 @@ class EndpointRow:
     errors: Mapping[str, int]
     slow: int
     max_seconds: float | None
+    server: str | None = None
 
     @property
     def error_count(self) -> int:
@@ -353,6 +362,7 @@ class EndpointRow:
     def to_json(self) -> dict[str, Any]:
         """The row as JSON-ready values."""
         return {
+            "server": self.server,
             "method": self.method,
             "path": self.path,
             "requests": self.requests,
@@ -371,10 +381,21 @@ class ServerRow:
     name: str | None
     version: str | None
     starts: int
+    server: str | None = None  # the log's name (``event.server``)
 
     def to_json(self) -> dict[str, Any]:
         """The row as JSON-ready values."""
-        return {"id": self.id, "name": self.name, "version": self.version, "starts": self.starts}
+        return {
+            "server": self.server,
+            "id": self.id,
+            "name": self.name,
+            "version": self.version,
+            "starts": self.starts,
+        }
+
+
+#: Bad lines above this share of the lines read make a report's input untrustworthy.
+MAX_BAD_SHARE = 0.01
 
 
 @dataclass(frozen=True, slots=True)
@@ -383,7 +404,9 @@ class Report:
 
     ``findings`` are sorted by :attr:`Finding.sort_key`. ``events`` is the number of events
     analysed and ``first_event``/``last_event`` their time range (None without events).
-    ``bad_lines`` is filled in by callers that read a file (the analyzers never see them).
+    ``bad_lines`` (lines that were not events) and ``unreadable_files`` are filled in by
+    callers that read files (the analyzers never see them): a report of an input that could
+    not be read is never an all-clear (:meth:`input_problem`).
     """
 
     findings: tuple[Finding, ...]
@@ -395,6 +418,38 @@ class Report:
     last_event: datetime | None = None
     bad_lines: int = 0
     sessions: int = 0
+    unreadable_files: int = 0
+
+    @property
+    def bad_share(self) -> float:
+        """Bad lines per line read (events and bad lines), 0.0 when nothing was read."""
+        total = self.events + self.bad_lines
+        return self.bad_lines / total if total else 0.0
+
+    @property
+    def server_names(self) -> tuple[str, ...]:
+        """The servers (logs) the report covers, by name."""
+        names = {f.server for f in self.findings} | {r.server for r in self.streams}
+        names |= {r.server for r in self.servers}
+        return tuple(sorted(name for name in names if name is not None))
+
+    def input_problem(self, max_bad_share: float = MAX_BAD_SHARE) -> str | None:
+        """Why the input cannot be trusted, or None: nothing could be read (no event at all,
+        or only bad lines), more than ``max_bad_share`` of the lines were bad, or files
+        could not be read. A report with an input problem is not an all-clear."""
+        if self.events == 0:
+            if self.bad_lines:
+                return f"nothing could be read: all {self.bad_lines:,} lines were bad"
+            return "nothing could be read: no events"
+        if self.bad_lines and self.bad_share > max_bad_share:
+            return (
+                f"{self.bad_lines:,} of {self.events + self.bad_lines:,} lines were bad"
+                f" ({self.bad_share:.1%}, over {max_bad_share:.1%})"
+            )
+        if self.unreadable_files:
+            plural = "s" if self.unreadable_files != 1 else ""
+            return f"{self.unreadable_files} file{plural} could not be read in full"
+        return None
 
     def counts(self) -> dict[str, int]:
         """How many findings of each severity: ``{"error": 1, "warning": 3, "info": 2}``."""
@@ -429,6 +484,10 @@ class Report:
             "summary": {
                 "events": self.events,
                 "bad_lines": self.bad_lines,
+                "bad_share": round(self.bad_share, 6),
+                "unreadable_files": self.unreadable_files,
+                "input_problem": self.input_problem(),
+                "servers": list(self.server_names),
                 "first_event": iso(self.first_event),
                 "last_event": iso(self.last_event),
                 "streams": len(self.streams),

@@ -9,7 +9,7 @@ problem (OME's B-frame warning and a snapshot with ``hasBframes``) give one find
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -26,9 +26,9 @@ from ome_events.analyze.report import StreamTable
 from ome_events.analyze.restapi import RestApiAnalyzer, RestApiConfig
 from ome_events.analyze.server import ServerAnalyzer, ServerConfig
 from ome_events.analyze.stats import StatsAnalyzer, StatsConfig
-from ome_events.model import Event
+from ome_events.model import Event, SourceId
 
-__all__ = ["Analysis", "AnalyzerConfig", "analyze"]
+__all__ = ["Analysis", "AnalyzerConfig", "ServerAnalysis", "analyze"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,11 +60,13 @@ class AnalyzerConfig:
     max_table_streams: int = 10_000
 
 
-class Analysis:
-    """All the detectors at once, fed one event at a time.
+class ServerAnalysis:
+    """All the detectors at once over one server's events, fed one event at a time.
+
+    :class:`Analysis` keeps one per server. Use it directly for a single server's events.
 
     >>> from ome_events import read_events
-    >>> analysis = Analysis()
+    >>> analysis = ServerAnalysis()
     >>> found = []
     >>> for event in read_events("sample_logs/server-utc"):   # doctest: +SKIP
     ...     found += analysis.feed(event)                      # certain findings, as they come
@@ -200,6 +202,107 @@ class Analysis:
             bad_lines=bad_lines,
             sessions=self.table.sessions,
         )
+
+
+class Analysis:
+    """All the detectors, over one server's events or a fleet's: one :class:`ServerAnalysis`
+    per server (``event.server``), so that nothing crosses servers (a restart of one is not an
+    unclean restart of another, same-named streams of two servers are two streams). Findings
+    and rows say which server they are about (``finding.server``).
+
+    >>> from ome_events import read_events
+    >>> analysis = Analysis()
+    >>> found = []
+    >>> for event in read_events(["logs/edge1", "logs/edge2"]):   # doctest: +SKIP
+    ...     found += analysis.feed(event)
+    >>> found += analysis.finish()
+    >>> report = analysis.report(found)
+    """
+
+    def __init__(self, config: AnalyzerConfig | None = None) -> None:
+        self.config = config or AnalyzerConfig()
+        #: One analysis per server, by ``event.server`` (None: events not read from a log).
+        self.per_server: dict[str | None, ServerAnalysis] = {}
+        self._last: tuple[str | None, ServerAnalysis] | None = None
+
+    def _of(self, server: str | None) -> ServerAnalysis:
+        last = self._last
+        if last is not None and last[0] == server:
+            return last[1]
+        analysis = self.per_server.get(server)
+        if analysis is None:
+            analysis = self.per_server[server] = ServerAnalysis(self.config)
+        self._last = (server, analysis)
+        return analysis
+
+    def feed(self, event: Event) -> list[Finding]:
+        """Take one event; return the findings that became certain (often none)."""
+        origin = event.origin
+        server = None if origin is None else origin.server
+        found = self._of(server).feed(event)
+        return _stamped(found, server) if found else found
+
+    def flush(self) -> list[Finding]:
+        """Process the events held for reordering now (a live log went quiet)."""
+        return [f for s, a in self.per_server.items() for f in _stamped(a.flush(), s)]
+
+    def finish(self) -> list[Finding]:
+        """End of input: settle everything still open and return the last findings."""
+        return [f for s, a in self.per_server.items() for f in _stamped(a.finish(), s)]
+
+    def pending(self) -> list[Finding]:
+        """What the open incidents would give if the input ended now (for live views)."""
+        out = [f for s, a in self.per_server.items() for f in _stamped(a.pending(), s)]
+        out.sort(key=lambda f: f.sort_key)
+        return out
+
+    @property
+    def events(self) -> int:
+        """Events fed so far."""
+        return sum(a.events for a in self.per_server.values())
+
+    @property
+    def now(self) -> datetime | None:
+        """The latest event time seen, over every server."""
+        times = [a.clock.now for a in self.per_server.values() if a.clock.now is not None]
+        return max(times) if times else None
+
+    def active_sessions(self) -> list[tuple[str | None, SourceId, str | None, datetime, bool]]:
+        """The open stream sessions: (server, stream, Id, first seen, prepared)."""
+        return [
+            (server, *session)
+            for server, analysis in self.per_server.items()
+            for session in analysis.lifecycle.active_sessions()
+        ]
+
+    def report(self, findings: Iterable[Finding], *, bad_lines: int = 0) -> Report:
+        """The report of this analysis, with ``findings`` (those returned by feed/finish)."""
+        ordered = tuple(sorted(findings, key=lambda f: f.sort_key))
+        parts = [
+            (server, analysis.report((), bad_lines=0))
+            for server, analysis in self.per_server.items()
+        ]
+        firsts = [r.first_event for _, r in parts if r.first_event is not None]
+        lasts = [r.last_event for _, r in parts if r.last_event is not None]
+        return Report(
+            findings=ordered,
+            streams=tuple(replace(row, server=server) for server, r in parts for row in r.streams),
+            endpoints=tuple(
+                replace(row, server=server) for server, r in parts for row in r.endpoints
+            ),
+            servers=tuple(replace(row, server=server) for server, r in parts for row in r.servers),
+            events=sum(r.events for _, r in parts),
+            first_event=min(firsts) if firsts else None,
+            last_event=max(lasts) if lasts else None,
+            bad_lines=bad_lines,
+            sessions=sum(r.sessions for _, r in parts),
+        )
+
+
+def _stamped(findings: list[Finding], server: str | None) -> list[Finding]:
+    if server is None:
+        return findings
+    return [replace(finding, server=server) for finding in findings]
 
 
 def analyze(

@@ -203,14 +203,14 @@ class _PlainView(_View):
 
     def refresh(self, analysis: Analysis) -> None:
         live = {
-            str(source): (sid, first)
-            for source, sid, first, _ in analysis.lifecycle.active_sessions()
+            _named(server, source): (sid, first)
+            for server, source, sid, first, _ in analysis.active_sessions()
         }
         for stream, (sid, first) in live.items():
             if self._live.get(stream) != (sid, first):
                 ident = f" (Id {sid})" if sid else ""
                 self._write(f"{_time(first)}  start    {safe(stream)}{ident}")
-        now = analysis.clock.now
+        now = analysis.now
         for stream in self._live.keys() - live.keys():
             when = _time(now) if now is not None else "?"
             self._write(f"{when}  end      {safe(stream)}")
@@ -226,6 +226,11 @@ class _PlainView(_View):
             )
         if len(self._announced) > 10_000:
             self._announced.clear()
+
+
+def _named(server: str | None, source: object) -> str:
+    """A stream as shown: ``server:#vhost#app/stream`` when the server is known."""
+    return f"{server}:{source}" if server else str(source)
 
 
 class _LiveView(_View):
@@ -257,12 +262,12 @@ class _LiveView(_View):
         from rich.table import Table
         from rich.text import Text
 
-        now = analysis.clock.now
+        now = analysis.now
         header = Text(f"ome-events watch {safe(self.path)}  ", style="bold")
         header.append(f"{analysis.events:,} events", style="dim")
         if now is not None:
             header.append(f", last at {_time(now)}", style="dim")
-        active = analysis.lifecycle.active_sessions()
+        active = analysis.active_sessions()
         streams = Table(
             title=f"Live streams ({len(active)})", box=box.SIMPLE_HEAD, title_justify="left"
         )
@@ -273,9 +278,9 @@ class _LiveView(_View):
         streams.add_column("prepared", no_wrap=True)
         from ome_events.humanize import duration
 
-        for source, sid, first, prepared in active[-30:]:
+        for server, source, sid, first, prepared in active[-30:]:
             streams.add_row(
-                Text(safe(source)),
+                Text(safe(_named(server, source))),
                 Text(safe(sid or "")),
                 Text(_short(first)),
                 Text(duration(now - first) if now is not None else ""),

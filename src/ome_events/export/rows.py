@@ -107,11 +107,13 @@ def event_tuples(
         snapshot = event.snapshot_data
         facts = _video_facts(snapshot) if snapshot is not None else None
         origin = event.origin
-        file = line = byte_offset = None
+        file = line = byte_offset = label = None
         if origin is not None:
-            file, line, byte_offset = origin
+            file, line, byte_offset, label = origin
         if server is not None:
             name = server
+        elif label is not None:
+            name = label  # the reader's name for the log
         else:
             name = names_cache.get(file) or names_cache.setdefault(file, server_name(file))
         cause = event.cause

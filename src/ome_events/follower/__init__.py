@@ -9,7 +9,8 @@ Split by concern, as Vector's file source is:
 * :mod:`.decide`: the rules, as pure functions: from what was known of the file and what is
   on disk now to appended / truncated / copy-truncated / rotated / unchanged;
 * :mod:`.wakeup`: waiting for news (inotify as a hint, a timed re-check as the truth);
-* :mod:`.core`: the :class:`Follower`, which ties them together.
+* :mod:`.core`: the :class:`Follower`, which ties them together;
+* :mod:`.fleet`: :class:`FleetFollower`, several logs (one per server) followed at once.
 
 (The package is ``follower``, not ``follow``: ``ome_events.follow`` is the function.)
 """
@@ -17,38 +18,69 @@ Split by concern, as Vector's file source is:
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
-from typing import Any, Literal
+from collections.abc import Callable, Sequence
+from typing import Any, Literal, overload
 
 from ome_events.errors import ParseError
+from ome_events.files import server_labels
 from ome_events.follower.checkpoint import read_checkpoint, write_checkpoint
 from ome_events.follower.core import Follower, FollowerStats
+from ome_events.follower.fleet import FleetFollower, checkpoint_for
 from ome_events.position import CHECKPOINT_VERSION, Position
 
 __all__ = [
     "CHECKPOINT_VERSION",
+    "FleetFollower",
     "Follower",
     "FollowerStats",
     "Position",
+    "checkpoint_for",
     "follow",
     "read_checkpoint",
     "write_checkpoint",
 ]
 
 
+@overload
 def follow(
     path: str | os.PathLike[str],
+    *,
+    start: Literal["end", "start"] | Position = ...,
+    checkpoint: str | os.PathLike[str] | None = ...,
+    poll: bool = ...,
+    on_error: Callable[[ParseError], object] | None = ...,
+    **options: Any,
+) -> Follower: ...
+
+
+@overload
+def follow(
+    path: Sequence[str | os.PathLike[str]],
+    *,
+    start: Literal["end", "start"] | Position = ...,
+    checkpoint: str | os.PathLike[str] | None = ...,
+    poll: bool = ...,
+    on_error: Callable[[ParseError], object] | None = ...,
+    **options: Any,
+) -> Follower | FleetFollower: ...
+
+
+def follow(
+    path: str | os.PathLike[str] | Sequence[str | os.PathLike[str]],
     *,
     start: Literal["end", "start"] | Position = "end",
     checkpoint: str | os.PathLike[str] | None = None,
     poll: bool = False,
     on_error: Callable[[ParseError], object] | None = None,
     **options: Any,
-) -> Follower:
+) -> Follower | FleetFollower:
     """Follow a live log: an iterator of events that runs until closed.
 
     Args:
-        path: the log directory, or the base file (``/var/log/ome/events.log``).
+        path: the log directory, or the base file (``/var/log/ome/events.log``); or a list
+            of them, one per server, followed at once (a :class:`FleetFollower`: each log
+            with its own follower, checkpoint ``CHECKPOINT.SERVER``, and ``start``
+            "end" or "start"). Events carry their log's name in ``event.server``.
         start: ``"end"`` begins after the last complete line present at start-up,
             ``"start"`` at the beginning of the file being written, a
             :class:`~ome_events.position.Position` there (where a history reader stopped:
@@ -68,6 +100,42 @@ def follow(
             for event in events:
                 print(event.time, event.type, event.source)
     """
-    return Follower(
-        path, start=start, checkpoint=checkpoint, poll=poll, on_error=on_error, **options
-    )
+    if isinstance(path, str | os.PathLike):
+        return Follower(
+            path, start=start, checkpoint=checkpoint, poll=poll, on_error=on_error, **options
+        )
+    paths = list(path)
+    labels = server_labels(paths)
+    if len(paths) == 1:
+        return Follower(
+            paths[0],
+            start=start,
+            checkpoint=checkpoint,
+            poll=poll,
+            on_error=on_error,
+            server=labels[0],
+            **options,
+        )
+    if isinstance(start, Position):
+        raise ValueError("several logs start at 'end' or 'start', not at one Position")
+    followers: list[Follower] = []
+    try:
+        for log_path, label in zip(paths, labels, strict=True):
+            followers.append(
+                Follower(
+                    log_path,
+                    start=start,
+                    checkpoint=None
+                    if checkpoint is None
+                    else checkpoint_for(os.fspath(checkpoint), label),
+                    poll=poll,
+                    on_error=on_error,
+                    server=label,
+                    **options,
+                )
+            )
+    except BaseException:
+        for follower in followers:
+            follower.close()
+        raise
+    return FleetFollower(followers)

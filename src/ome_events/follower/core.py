@@ -24,7 +24,7 @@ from types import TracebackType
 from typing import Any, Literal
 
 from ome_events.errors import LogFileError, ParseError
-from ome_events.files import BASE_NAME, last_line_end
+from ome_events.files import BASE_NAME, last_line_end, server_label
 from ome_events.follower.checkpoint import Checkpoint
 from ome_events.follower.decide import (
     Change,
@@ -100,6 +100,7 @@ class Follower(Iterator[Event]):
         base: str | None = None,
         clock: Callable[[], float] = time.monotonic,
         autosave: bool = True,
+        server: str | None = None,
     ) -> None:
         if not isinstance(start, Position) and start not in ("end", "start"):
             raise ValueError(f"start must be 'end', 'start' or a Position, not {start!r}")
@@ -113,6 +114,8 @@ class Follower(Iterator[Event]):
             self.directory = target.parent
             self.base = base or target.name
         self.start = start
+        #: The name of the server whose log this is, in each event's ``origin``.
+        self.server = server if server is not None else server_label(self.directory)
         self.checkpoint_path = Path(checkpoint) if checkpoint is not None else None
         self._checkpoint = Checkpoint(checkpoint) if checkpoint is not None else None
         self.autosave = autosave
@@ -126,6 +129,7 @@ class Follower(Iterator[Event]):
             "strict": strict,
             "max_line_bytes": max_line_bytes,
             "on_error": self._report,
+            "server": self.server,
         }
         self._scanner = Scanner(self.directory, self.base)
         self._wakeup = Wakeup(
@@ -188,6 +192,18 @@ class Follower(Iterator[Event]):
                     return self._take()
             if not busy:
                 self._wakeup.wait()
+
+    def take_ready(self) -> Event | None:
+        """The next event if one is there now (reading what is new), else None; never waits.
+        Like ``next()``, it takes one event: the position moves just past it."""
+        with self._lock:
+            if self._closed:
+                self._cleanup()
+                return None
+            self._save_if_due()
+            if not self._queue:
+                self._step()
+            return self._take() if self._queue else None
 
     def poll(self) -> list[Event]:
         """One non-blocking look: read what is new now and return its events (all taken)."""
