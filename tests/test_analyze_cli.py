@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import queue
 import signal
@@ -64,10 +65,45 @@ class TestText:
         assert "findings: 0 errors, 0 warnings, 2 notes" in result.stdout
 
     def test_bad_lines_are_counted(self) -> None:
-        """A log with bad lines is analysed; the summary says how many were skipped."""
+        """A log with bad lines is analysed; the summary says how many, and their share."""
         result = ome("analyze", str(SAMPLES / "bad-lines" / "events.log"))
         assert result.returncode == 0
-        assert "11 bad lines skipped" in result.stdout
+        lines = result.stdout.splitlines()
+        assert lines[1].startswith("INPUT NOT TRUSTED: 11 of 41 lines were bad (26.8%")
+        assert lines[2] == "read: 30 events, 11 bad lines (26.83% of 41 lines)"
+        failed = ome("analyze", str(SAMPLES / "bad-lines" / "events.log"), "--fail-on", "error")
+        assert failed.returncode == 1  # no error finding, but the input is not trusted
+        tolerant = ome(
+            "analyze",
+            str(SAMPLES / "bad-lines" / "events.log"),
+            "--fail-on",
+            "error",
+            "--max-bad-lines",
+            "30%",
+        )
+        assert tolerant.returncode == 0, tolerant.stdout
+
+    @pytest.mark.parametrize(
+        "content",
+        [b"", b"not json\n" * 3, b'{"eventVersion":1,"timestampMillis":"x","event":{}}\n'],
+    )
+    def test_no_false_all_clear(self, tmp_path: Path, content: bytes) -> None:
+        """Nothing readable: --fail-on fails, and the report says so in its first lines."""
+        log = tmp_path / "events.log"
+        log.write_bytes(content)
+        result = ome("analyze", str(log), "--fail-on", "warning")
+        assert result.returncode == 1
+        assert result.stdout.splitlines()[1].startswith("INPUT NOT TRUSTED: nothing could be read")
+        document = json.loads(ome("analyze", str(log), "--json").stdout)
+        assert document["summary"]["input_problem"].startswith("nothing could be read")
+
+    def test_only_one_summary_of_bad_lines_for_several_logs(self, tmp_path: Path) -> None:
+        for name in ("a", "b"):
+            (tmp_path / name).mkdir()
+            (tmp_path / name / "events.log").write_bytes(b"bad\n" * 30)
+        result = ome("analyze", str(tmp_path / "a"), str(tmp_path / "b"))
+        assert result.stderr.count("skipped bad line") == 20
+        assert result.stderr.count("only counting them from now on") == 1
 
     def test_standard_input(self) -> None:
         """``-`` reads standard input."""

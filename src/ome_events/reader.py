@@ -40,6 +40,7 @@ from ome_events.position import FINGERPRINT_BYTES, Position, fingerprint_of
 from ome_events.seek import LineCounter, events_backwards, start_for
 
 __all__ = [
+    "BadLineLog",
     "EventReader",
     "EventsSource",
     "MergedReader",
@@ -64,6 +65,23 @@ FILE_SLACK = timedelta(seconds=60)
 
 #: How many bad lines a reader logs one by one before it only counts them.
 LOGGED_ERRORS = 20
+
+
+class BadLineLog:
+    """The logging of bad lines, shared by the readers of one read (several logs): the first
+    :data:`LOGGED_ERRORS` are logged one by one, then one message says that the rest are
+    only counted (the caller reports the total)."""
+
+    def __init__(self, limit: int = LOGGED_ERRORS) -> None:
+        self.limit = limit
+        self.count = 0
+
+    def __call__(self, error: ParseError) -> None:
+        self.count += 1
+        if self.count <= self.limit:
+            log.warning("skipped bad line: %s", error)
+        elif self.count == self.limit + 1:
+            log.warning("more bad lines: only counting them from now on")
 
 
 def _aware(value: datetime | None) -> datetime | None:
@@ -102,6 +120,7 @@ class EventReader(Iterator[Event]):
         partial: Partial = "read",
         where: Callable[[Event], bool] | None = None,
         server: str | None = None,
+        bad_line_log: BadLineLog | None = None,
     ) -> None:
         if errors not in ("raise", "skip", "collect"):
             raise ValueError(f"errors must be 'raise', 'skip' or 'collect', not {errors!r}")
@@ -120,6 +139,7 @@ class EventReader(Iterator[Event]):
         self.where = where
         #: The name of the server whose log this is, in each event's ``origin``.
         self.server = server
+        self._log_bad_line = bad_line_log or BadLineLog()
         # A filter that can judge a line by its raw top-level fields spares building the
         # events it does not want (see EventFilter.head_test).
         self._keep: HeadTest | None = getattr(where, "head_test", lambda: None)()
@@ -151,10 +171,7 @@ class EventReader(Iterator[Event]):
             self.errors.append(error)
             if len(self.errors) > 1000:
                 del self.errors[0]
-        if self.error_count <= LOGGED_ERRORS:
-            log.warning("skipped bad line: %s", error)
-        elif self.error_count == LOGGED_ERRORS + 1:
-            log.warning("more bad lines: only counting them from now on")
+        self._log_bad_line(error)
 
     @property
     def position(self) -> Position | None:
@@ -562,6 +579,7 @@ def read_events(
     labels = server_labels(paths)
     if len(paths) == 1:
         return _read_one(paths[0], labels[0], options)
+    options["bad_line_log"] = BadLineLog()  # one budget of messages for all the logs
     readers = [_read_one(p, label, options) for p, label in zip(paths, labels, strict=True)]
     return MergedReader(readers)
 

@@ -18,9 +18,12 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
+from ome_events.analyze.findings import MAX_BAD_SHARE
 from ome_events.cli.findings import finding_lines, finding_text
+from ome_events.cli.options import UsageError, add_path_argument, resolve_paths
 from ome_events.cli.runtime import silence_stdout
 from ome_events.cli.style import SEVERITY_STYLES, color_wanted
 from ome_events.text import escape_controls as safe
@@ -55,11 +58,7 @@ DESCRIPTION = (
 
 def register(parser: argparse.ArgumentParser) -> None:
     """Declare the command's options."""
-    parser.add_argument(
-        "path",
-        metavar="PATH",
-        help="a log directory (events.log and its rotated files), one file, or - for stdin",
-    )
+    add_path_argument(parser)
     parser.add_argument(
         "--since",
         metavar="TIME",
@@ -72,7 +71,21 @@ def register(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--fail-on",
         choices=("warning", "error"),
-        help="exit with status 1 if a finding of this severity or worse is found",
+        help=(
+            "exit with status 1 if a finding of this severity or worse is found, or if the"
+            " input cannot be trusted (nothing read, bad lines over --max-bad-lines, files"
+            " that could not be read)"
+        ),
+    )
+    parser.add_argument(
+        "--max-bad-lines",
+        type=_share,
+        default=MAX_BAD_SHARE,
+        metavar="SHARE",
+        help=(
+            "the share of bad lines above which the input is not trusted, as 0.01 or 1%% "
+            f"(default {MAX_BAD_SHARE * 100:g}%%)"
+        ),
     )
     parser.add_argument(
         "--color",
@@ -98,10 +111,15 @@ def run(args: argparse.Namespace) -> int:
         print(f"ome-events analyze: {error}", file=sys.stderr)
         return 2
     try:
-        if args.path == "-":
+        paths = resolve_paths(args)
+    except UsageError as error:
+        args._parser.error(str(error))
+    reader: Any
+    try:
+        if paths == ["-"]:
             reader = ome_events.read_stream(since=since, until=until, errors="skip")
         else:
-            reader = ome_events.read_events(args.path, since=since, until=until, errors="skip")
+            reader = ome_events.read_events(paths, since=since, until=until, errors="skip")
     except (FileNotFoundError, NotADirectoryError, PermissionError) as error:
         print(f"ome-events analyze: {error}", file=sys.stderr)
         return 2
@@ -109,8 +127,10 @@ def run(args: argparse.Namespace) -> int:
         report = analyze(reader)
     except KeyboardInterrupt:
         return 130
+    report = replace(report, unreadable_files=len(reader.file_problems))
+    path = ", ".join(paths)
     context = {
-        "path": args.path,
+        "path": path,
         "since": since.isoformat() if since else None,
         "until": until.isoformat() if until else None,
     }
@@ -121,15 +141,29 @@ def run(args: argparse.Namespace) -> int:
             data = orjson.dumps(report.to_json(**context), option=orjson.OPT_INDENT_2)
             sys.stdout.write(data.decode() + "\n")
         elif color_wanted(args.color, sys.stdout):
-            _print_rich(report, args.path, force=args.color == "always")
+            _print_rich(report, path, force=args.color == "always", max_bad=args.max_bad_lines)
         else:
-            sys.stdout.write("\n".join(plain_report(report, args.path)) + "\n")
+            text = plain_report(report, path, max_bad=args.max_bad_lines)
+            sys.stdout.write("\n".join(text) + "\n")
         sys.stdout.flush()
     except BrokenPipeError:
         silence_stdout()
-    if args.fail_on and report.at_least(Severity(args.fail_on)):
+    if args.fail_on and (
+        report.at_least(Severity(args.fail_on)) or report.input_problem(args.max_bad_lines)
+    ):
         return 1
     return 0
+
+
+def _share(text: str) -> float:
+    """A share as ``0.01`` or ``1%``."""
+    try:
+        value = float(text[:-1]) / 100 if text.endswith("%") else float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a share: {text!r} (0.01 or 1%)") from None
+    if not 0 <= value <= 1:
+        raise argparse.ArgumentTypeError(f"a share is between 0 and 1 (0%-100%): {text!r}")
+    return value
 
 
 # -- plain text ------------------------------------------------------------------------------
@@ -151,22 +185,27 @@ def _uptime(row: StreamRow) -> str:
     return ("≥" if row.partial else "") + _duration(row.uptime_seconds)
 
 
-def summary_lines(report: Report, path: str) -> list[str]:
-    """The summary at the top of the report."""
+def summary_lines(report: Report, path: str, max_bad: float = MAX_BAD_SHARE) -> list[str]:
+    """The summary at the top of the report: first what the input was worth (a report of
+    an input that could not be read is never an all-clear), then what it holds."""
     lines = [f"ome-events analyze: {safe(path)}"]
-    if report.first_event is None or report.last_event is None:
-        lines.append("no events")
-    else:
-        lines.append(
-            f"{report.events:,} events from {_time(report.first_event)}"
-            f" to {_time(report.last_event)}"
-            + (f", {report.bad_lines:,} bad lines skipped" if report.bad_lines else "")
-        )
+    problem = report.input_problem(max_bad)
+    if problem is not None:
+        lines.append(f"INPUT NOT TRUSTED: {problem} (this report is not an all-clear)")
+    total = report.events + report.bad_lines
+    lines.append(
+        f"read: {report.events:,} events, {report.bad_lines:,} bad lines"
+        + (f" ({report.bad_share:.2%} of {total:,} lines)" if total else "")
+        + (f", {report.unreadable_files} files not read in full" if report.unreadable_files else "")
+    )
+    if report.first_event is not None and report.last_event is not None:
+        lines.append(f"from {_time(report.first_event)} to {_time(report.last_event)}")
     for server in report.servers:
         starts = "started once" if server.starts == 1 else f"started {server.starts} times"
+        log = f"[{safe(server.server)}] " if server.server and _several(report) else ""
         lines.append(
-            f"server {safe(server.name or '?')} {safe(server.version or '')} ({safe(server.id)}),"
-            f" {starts}"
+            f"{log}server {safe(server.name or '?')} {safe(server.version or '')}"
+            f" ({safe(server.id)}), {starts}"
         )
     live = sum(1 for row in report.streams if row.live)
     counts = report.counts()
@@ -180,23 +219,34 @@ def summary_lines(report: Report, path: str) -> list[str]:
     return lines
 
 
-def plain_report(report: Report, path: str) -> list[str]:
+def _several(report: Report) -> bool:
+    return len(report.server_names) > 1
+
+
+def _stream_name(report: Report, row: StreamRow) -> str:
+    if row.server and _several(report):
+        return f"{safe(row.server)}: {safe(row.stream)}"
+    return safe(row.stream)
+
+
+def plain_report(report: Report, path: str, max_bad: float = MAX_BAD_SHARE) -> list[str]:
     """The whole report as plain text lines (no colour)."""
-    lines = summary_lines(report, path)
+    lines = summary_lines(report, path, max_bad)
+    several = _several(report)
     for severity in ("error", "warning", "info"):
         chosen = [f for f in report.findings if f.severity.value == severity]
         if not chosen:
             continue
         lines += ["", f"{_SEVERITY_TITLES[severity]} ({len(chosen)})"]
         for finding in chosen:
-            lines += finding_lines(finding)
+            lines += finding_lines(finding, several)
     if report.streams:
         lines += ["", "Streams"]
         rows = [("stream", "sessions", "uptime", "live", "incidents", "kinds")]
         for row in report.streams:
             rows.append(
                 (
-                    safe(row.stream),
+                    _stream_name(report, row),
                     str(row.sessions),
                     _uptime(row),
                     "live" if row.live else "",
@@ -233,15 +283,19 @@ def _columns(rows: Sequence[Sequence[str]]) -> list[str]:
 # -- rich ------------------------------------------------------------------------------------
 
 
-def _print_rich(report: Report, path: str, *, force: bool = False) -> None:
+def _print_rich(
+    report: Report, path: str, *, force: bool = False, max_bad: float = MAX_BAD_SHARE
+) -> None:
     from rich import box
     from rich.console import Console
     from rich.table import Table
     from rich.text import Text
 
     console = Console(highlight=False, soft_wrap=False, force_terminal=True if force else None)
-    for line in summary_lines(report, path):
-        console.print(Text(line))
+    several = _several(report)
+    for line in summary_lines(report, path, max_bad):
+        style = "bold red" if line.startswith("INPUT NOT TRUSTED") else ""
+        console.print(Text(line, style=style))
     for severity in ("error", "warning", "info"):
         chosen = [f for f in report.findings if f.severity.value == severity]
         if not chosen:
@@ -250,7 +304,7 @@ def _print_rich(report: Report, path: str, *, force: bool = False) -> None:
         console.print()
         console.print(Text(f"{_SEVERITY_TITLES[severity]} ({len(chosen)})", style=style))
         for finding in chosen:
-            for text in finding_text(finding):
+            for text in finding_text(finding, several):
                 console.print(text)
     if report.streams:
         table = Table(title="Streams", box=box.SIMPLE_HEAD, title_justify="left")
@@ -265,7 +319,7 @@ def _print_rich(report: Report, path: str, *, force: bool = False) -> None:
             table.add_column(name, justify=justify)  # type: ignore[arg-type]
         for row in report.streams:
             table.add_row(
-                Text(safe(row.stream)),
+                Text(_stream_name(report, row)),
                 Text(str(row.sessions)),
                 Text(_uptime(row)),
                 Text("live", style="green") if row.live else Text(""),

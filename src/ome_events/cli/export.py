@@ -4,7 +4,9 @@ Parquet dataset (for DuckDB, Spark, Polars)."""
 from __future__ import annotations
 
 import argparse
+import contextlib
 import io
+import os
 import sys
 from typing import Any
 
@@ -92,9 +94,8 @@ def run(args: argparse.Namespace) -> int:
     event_filter = command_filter(args)
     fmt = args.format
     if fmt is None:
-        fmt = (
-            "jsonl" if args.output and args.output.endswith((".jsonl", ".json", ".log")) else "csv"
-        )
+        name = (args.output or "").removesuffix(".gz")
+        fmt = "jsonl" if name.endswith((".jsonl", ".json", ".log")) else "csv"
     if fmt == "parquet":
         if not args.output:
             parser.error("--format parquet needs -o DIR (a dataset is a directory)")
@@ -112,7 +113,7 @@ def run(args: argparse.Namespace) -> int:
                 count = write_csv(events, out, tz=display_zone(args), redactor=redactor)
         else:
             with _open_binary(args.output) as binary:
-                count = write_jsonl(events, binary, redactor=redactor)
+                count = write_jsonl(events, binary, redactor=redactor, servers=history.several)
         status = history.finish()
         if args.output:
             warn(f"wrote {count} event{'' if count == 1 else 's'} to {args.output}")
@@ -171,11 +172,54 @@ class _BorrowedBinary:
 def _open_text(path: str | None) -> Any:
     # CSV wants its own "\r\n" line ends untouched: newline="" on both file and stdout.
     if path:
-        return open(path, "w", encoding="utf-8", newline="")
+        return _AtomicFile(path, text=True)
     return _Borrowed(sys.stdout.buffer, encoding="utf-8", newline="")
 
 
 def _open_binary(path: str | None) -> Any:
     if path:
-        return open(path, "wb")
+        return _AtomicFile(path, text=False)
     return _BorrowedBinary(sys.stdout.buffer)
+
+
+class _AtomicFile:
+    """An output file written under a temporary name and renamed over ``path`` when complete
+    (a crash or Ctrl-C leaves the old file, or none); gzip-compressed when ``path`` ends in
+    ``.gz``."""
+
+    def __init__(self, path: str, *, text: bool) -> None:
+        import tempfile
+
+        self.path = path
+        folder = os.path.dirname(os.path.abspath(path))
+        fd, self.temporary = tempfile.mkstemp(prefix=".ome-events-", dir=folder)
+        raw: Any = os.fdopen(fd, "wb")
+        self._raw = raw
+        if path.endswith(".gz"):
+            import gzip
+
+            raw = gzip.GzipFile(fileobj=raw, mode="wb", filename="", mtime=0)
+        self._binary = raw
+        self.stream: Any = io.TextIOWrapper(raw, encoding="utf-8", newline="") if text else raw
+
+    def __enter__(self) -> Any:
+        return self.stream
+
+    def __exit__(self, exc_type: type[BaseException] | None, *exc: object) -> None:
+        try:
+            self.stream.close()  # text layer, gzip member and file, in that order
+            if self._binary is not self._raw:
+                self._raw.close()
+        finally:
+            if exc_type is None:
+                os.chmod(self.temporary, 0o644 & ~_umask())
+                os.replace(self.temporary, self.path)
+            else:
+                with contextlib.suppress(OSError):
+                    os.unlink(self.temporary)
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask

@@ -14,7 +14,14 @@ if TYPE_CHECKING:
 
     from ome_events.analyze import Finding
 
-__all__ = ["evidence_text", "finding_head", "finding_lines", "finding_text", "one_line"]
+__all__ = [
+    "evidence_text",
+    "finding_head",
+    "finding_lines",
+    "finding_text",
+    "one_line",
+    "subject_text",
+]
 
 
 def evidence_text(finding: Finding, limit: int = 3) -> str:
@@ -35,17 +42,26 @@ def _count(finding: Finding) -> str:
     return f" x{finding.count}" if finding.count > 1 else ""
 
 
-def finding_head(finding: Finding) -> str:
-    """``<time span>  <kind>  <subject> xN``: the first line of a finding."""
+def subject_text(finding: Finding, servers: bool = False) -> str:
+    """The finding's subject, after its server (``edge1: #default#app/cam1``) when several
+    servers are in view."""
+    subject = safe(finding.subject)
+    if servers and finding.server is not None:
+        return f"{safe(finding.server)}: {subject}"
+    return subject
+
+
+def finding_head(finding: Finding, servers: bool = False) -> str:
+    """``<time span>  <kind>  [<server>: ]<subject> xN``: the first line of a finding."""
     return (
-        f"{time_span(finding.first, finding.last)}  {finding.kind}  {safe(finding.subject)}"
-        f"{_count(finding)}"
+        f"{time_span(finding.first, finding.last)}  {finding.kind}"
+        f"  {subject_text(finding, servers)}{_count(finding)}"
     )
 
 
-def finding_lines(finding: Finding) -> list[str]:
+def finding_lines(finding: Finding, servers: bool = False) -> list[str]:
     """A finding as a few indented plain lines: head, message, hint, evidence."""
-    lines = [f"  {finding_head(finding)}", f"      {safe(finding.message)}"]
+    lines = [f"  {finding_head(finding, servers)}", f"      {safe(finding.message)}"]
     if finding.hint:
         lines.append(f"      hint: {safe(finding.hint)}")
     if finding.evidence:
@@ -53,15 +69,15 @@ def finding_lines(finding: Finding) -> list[str]:
     return lines
 
 
-def one_line(finding: Finding) -> str:
+def one_line(finding: Finding, servers: bool = False) -> str:
     """A finding on one line (for ``watch`` on a pipe, and logs)."""
     return (
         f"{time_span(finding.first, finding.last)}  {finding.severity.value:<7}  {finding.kind}"
-        f"  {safe(finding.subject)}{_count(finding)}: {safe(finding.message)}"
+        f"  {subject_text(finding, servers)}{_count(finding)}: {safe(finding.message)}"
     )
 
 
-def finding_text(finding: Finding) -> list[Text]:
+def finding_text(finding: Finding, servers: bool = False) -> list[Text]:
     """:func:`finding_lines` as styled Rich text (severity colour, dim times and hints)."""
     from rich.text import Text
 
@@ -71,7 +87,7 @@ def finding_text(finding: Finding) -> list[Text]:
     head.append("  ")
     head.append(finding.kind, style=style)
     head.append("  ")
-    head.append(safe(finding.subject), style="bold")
+    head.append(subject_text(finding, servers), style="bold")
     head.append(_count(finding))
     out = [head, Text("      " + safe(finding.message))]
     if finding.hint:

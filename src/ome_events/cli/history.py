@@ -9,7 +9,7 @@ import sys
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
-from ome_events.cli.options import resolve_path
+from ome_events.cli.options import UsageError, resolve_path, resolve_paths
 from ome_events.cli.runtime import warn
 from ome_events.errors import OmeEventsError
 
@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from ome_events.filters import EventFilter
     from ome_events.model import Event
     from ome_events.position import Position
-    from ome_events.reader import EventReader
+    from ome_events.reader import EventReader, MergedReader
 
 __all__ = ["History", "with_history"]
 
@@ -32,12 +32,24 @@ class History:
     :func:`~ome_events.cli.runtime.setup_logging`) and counted by :meth:`finish`.
     """
 
-    def __init__(self, path: str, event_filter: EventFilter, *, follow: bool = False) -> None:
-        self.path = path
+    def __init__(
+        self, paths: str | list[str], event_filter: EventFilter, *, follow: bool = False
+    ) -> None:
+        self.paths = [paths] if isinstance(paths, str) else list(paths)
         self.filter = event_filter
         self.bad_lines = 0
         self._follow = follow
-        self._reader: EventReader | None = None
+        self._reader: EventReader | MergedReader | None = None
+
+    @property
+    def path(self) -> str:
+        """The paths as one text (for messages), or the one path."""
+        return ", ".join(self.paths)
+
+    @property
+    def several(self) -> bool:
+        """True when several logs (servers) are read: events then show their server."""
+        return len(self.paths) > 1
 
     @classmethod
     def open(
@@ -51,20 +63,21 @@ class History:
         """
         from ome_events.files import find_log_files
 
-        path = resolve_path(args)
-        if path != "-" and not os.path.exists(path):
-            raise FileNotFoundError(f"no such file or directory: {path}")
-        if not follow and os.path.isdir(path) and not find_log_files(path):
-            raise FileNotFoundError(f"no events.log (or rotated events.log.*) in {path}")
-        return cls(path, event_filter, follow=follow)
+        paths = resolve_paths(args)
+        for path in paths:
+            if path != "-" and not os.path.exists(path):
+                raise FileNotFoundError(f"no such file or directory: {path}")
+            if not follow and os.path.isdir(path) and not find_log_files(path):
+                raise FileNotFoundError(f"no events.log (or rotated events.log.*) in {path}")
+        return cls(paths, event_filter, follow=follow)
 
     @property
     def is_stdin(self) -> bool:
         """True when the events come from standard input."""
-        return self.path == "-"
+        return self.paths == ["-"]
 
     @property
-    def reader(self) -> EventReader:
+    def reader(self) -> EventReader | MergedReader:
         """The library's reader of the history (made on first use)."""
         if self._reader is None:
             from ome_events.reader import Partial, read_events, read_stream
@@ -78,7 +91,7 @@ class History:
                 )
             else:
                 self._reader = read_events(
-                    self.path,
+                    self.paths,
                     since=since,
                     until=until,
                     errors="skip",
@@ -99,8 +112,24 @@ class History:
 
     @property
     def position(self) -> Position | None:
-        """Where the history ended in the newest file (for a follower to go on from)."""
-        return None if self._reader is None else self._reader.position
+        """Where the history ended in the newest file (for a follower to go on from); None
+        for several logs (see :meth:`follow_start`)."""
+        from ome_events.reader import EventReader
+
+        reader = self._reader
+        return reader.position if isinstance(reader, EventReader) else None
+
+    def follow_start(self) -> Position | dict[str, Position | None] | str:
+        """Where a follower goes on after the history: its Position, one per server for
+        several logs, or "end" when the history was not read."""
+        from ome_events.reader import EventReader
+
+        reader = self._reader
+        if reader is None:
+            return "end"
+        if isinstance(reader, EventReader):
+            return reader.position or "end"
+        return reader.positions
 
     def files(self) -> list[tuple[LogFile, int]]:
         """The files of the history, oldest first, each with its size in bytes (uncompressed:
@@ -141,6 +170,8 @@ def with_history(
     cannot be read is a message and status 1 (a closed pipe is left to the runtime)."""
     try:
         history = History.open(args, event_filter, follow=follow)
+    except UsageError as error:
+        args._parser.error(str(error))  # exits with status 2
     except FileNotFoundError as error:
         warn(str(error))
         return 1

@@ -31,6 +31,7 @@ __all__ = [
     "count_or_all",
     "display_zone",
     "resolve_path",
+    "resolve_paths",
     "warn_unknown_names",
 ]
 
@@ -114,14 +115,17 @@ def add_command(
 
 
 def add_path_argument(parser: argparse.ArgumentParser) -> None:
-    """The PATH positional: a log directory, one file, or ``-`` for standard input."""
+    """The PATH positionals: log directories or files (one per server, merged by time), or
+    ``-`` for standard input."""
     parser.add_argument(
         "path",
-        nargs="?",
+        nargs="*",
         metavar="PATH",
         help=(
-            "a log directory (events.log and its rotated files, .gz too), one log file, or"
-            f" '-' for standard input (default: ${PATH_ENV}, else {DEFAULT_PATH})"
+            "a log directory (events.log and its rotated files, .gz too) or one log file;"
+            " several, one per server, are merged by time and each event shows its server;"
+            f" '-' for standard input (default: ${PATH_ENV}, paths separated by"
+            f" '{os.pathsep}', else {DEFAULT_PATH})"
         ),
     )
 
@@ -216,10 +220,25 @@ def add_filter_options(parser: argparse.ArgumentParser, *, limit: bool = True) -
 # -- using them ----------------------------------------------------------------------------
 
 
+def resolve_paths(args: argparse.Namespace) -> list[str]:
+    """The PATHs as given, else those of ``$OME_EVENTS_PATH`` (separated by ``os.pathsep``),
+    else :data:`DEFAULT_PATH`. Raises :class:`UsageError` for ``-`` among other paths."""
+    given: str | list[str] | None = args.path
+    if isinstance(given, str):
+        paths = [given]
+    elif given:
+        paths = list(given)
+    else:
+        paths = [p for p in os.environ.get(PATH_ENV, "").split(os.pathsep) if p]
+    paths = paths or [DEFAULT_PATH]
+    if "-" in paths and len(paths) > 1:
+        raise UsageError("'-' (standard input) cannot be read together with other paths")
+    return paths
+
+
 def resolve_path(args: argparse.Namespace) -> str:
-    """PATH as given, else ``$OME_EVENTS_PATH``, else :data:`DEFAULT_PATH`."""
-    path: str | None = args.path
-    return path or os.environ.get(PATH_ENV) or DEFAULT_PATH
+    """The PATHs as one text, for messages (``a, b``)."""
+    return ", ".join(resolve_paths(args))
 
 
 def display_zone(args: argparse.Namespace) -> tzinfo | None:

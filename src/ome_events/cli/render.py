@@ -67,6 +67,7 @@ CATEGORY_STYLE = "cyan"
 TYPE_STYLE = "bold"
 SOURCE_STYLE = "magenta"
 FACTS_STYLE = "dim cyan"
+SERVER_STYLE = "bold blue"
 
 
 def format_time(time: datetime, zone: tzinfo | None) -> str:
@@ -239,16 +240,26 @@ class EventWriter(Protocol):
     def flush(self) -> None: ...
 
 
+def server_prefix(event: Event) -> str:
+    """The server column of a line when several logs are shown: ``edge1 ``."""
+    return sanitize(event.server or "-") + " "
+
+
 class PlainWriter:
     """Lines without colour, written straight to a text stream (no Rich)."""
 
-    def __init__(self, stream: IO[str], zone: tzinfo | None, snapshots: bool) -> None:
+    def __init__(
+        self, stream: IO[str], zone: tzinfo | None, snapshots: bool, servers: bool = False
+    ) -> None:
         self._stream = stream
         self._zone = zone
         self._snapshots = snapshots
+        self._servers = servers
 
     def write(self, event: Event) -> None:
         text = plain_line(event, self._zone)
+        if self._servers:
+            text = server_prefix(event) + text
         if self._snapshots:
             pretty = snapshot_json(event)
             if pretty is not None:
@@ -269,13 +280,16 @@ class ColorWriter:
     Snapshots (``--snapshot``) are highlighted by Rich's JSON highlighter on a console.
     """
 
-    def __init__(self, stream: IO[str], zone: tzinfo | None, snapshots: bool) -> None:
+    def __init__(
+        self, stream: IO[str], zone: tzinfo | None, snapshots: bool, servers: bool = False
+    ) -> None:
         from rich.color import ColorSystem
         from rich.style import Style
 
         self._stream = stream
         self._zone = zone
         self._snapshots = snapshots
+        self._servers = servers
         self._system = ColorSystem.STANDARD
         self._parse = Style.parse
         self._styled: dict[str, Style] = {}
@@ -293,6 +307,8 @@ class ColorWriter:
     def write(self, event: Event) -> None:
         paint = self._paint
         line = "".join([paint(text, style) for text, style in line_parts(event, self._zone)])
+        if self._servers:
+            line = paint(server_prefix(event), SERVER_STYLE) + line
         self._stream.write(line + "\n")
         if self._snapshots:
             pretty = snapshot_json(event)
@@ -312,16 +328,18 @@ class ColorWriter:
 
 
 class JsonWriter:
-    """Each event's original JSON line: the output is an events.log."""
+    """Each event's original JSON line: the output is an events.log. With several logs, a
+    ``"server"`` member comes first (readers of the format keep unknown members)."""
 
-    def __init__(self, stream: IO[bytes]) -> None:
+    def __init__(self, stream: IO[bytes], servers: bool = False) -> None:
         from ome_events.export.jsonl import event_json_line
 
         self._stream = stream
         self._line = event_json_line
+        self._servers = servers
 
     def write(self, event: Event) -> None:
-        self._stream.write(self._line(event))
+        self._stream.write(self._line(event, server=self._servers))
 
     def flush(self) -> None:
         self._stream.flush()
@@ -331,10 +349,13 @@ def _indent(text: str) -> str:
     return "\n".join("    " + line for line in text.splitlines())
 
 
-def make_writer(args: argparse.Namespace, zone: tzinfo | None) -> EventWriter:
-    """The writer the output options ask for, on standard output."""
+def make_writer(
+    args: argparse.Namespace, zone: tzinfo | None, *, servers: bool = False
+) -> EventWriter:
+    """The writer the output options ask for, on standard output; ``servers``: show each
+    event's server (several logs are shown)."""
     if args.json:
-        return JsonWriter(sys.stdout.buffer)
+        return JsonWriter(sys.stdout.buffer, servers)
     if color_wanted(args.color, sys.stdout):
-        return ColorWriter(sys.stdout, zone, args.snapshot)
-    return PlainWriter(sys.stdout, zone, args.snapshot)
+        return ColorWriter(sys.stdout, zone, args.snapshot, servers)
+    return PlainWriter(sys.stdout, zone, args.snapshot, servers)

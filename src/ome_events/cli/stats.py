@@ -122,6 +122,7 @@ class Stats:
         self.types: Counter[str] = Counter()
         self.causes: Counter[str] = Counter()
         self.sources: Counter[str] = Counter()
+        self.servers: Counter[str] = Counter()
         # bucket index -> [events, warnings (only), errors and worse]
         self.slots: dict[int, list[int]] = {}
         self._ranks: dict[str, int] = {}
@@ -141,6 +142,7 @@ class Stats:
         if event.cause is not None:
             self.causes[event.cause] += 1
         self.sources[event.source.raw] += 1
+        self.servers[event.server or "-"] += 1
         local = time.astimezone(self.zone)
         offset = local.utcoffset()
         seconds = time.timestamp() + (offset.total_seconds() if offset is not None else 0)
@@ -310,6 +312,7 @@ def _print_json(stats: Stats, step: int, zone: tzinfo | None, bad_lines: int) ->
         "types": _plain(stats.types),
         "causes": _plain(stats.causes),
         "sources": _plain(stats.sources),
+        "servers": _plain(stats.servers),
         "every": _format_step(step),
         "buckets": buckets,
     }
@@ -367,6 +370,13 @@ def _print_tables(
         head.append(f"  ({bad_lines:,} bad lines skipped)", style="yellow")
     console.print(head)
 
+    if len(stats.servers) > 1:
+        _print_counts(
+            console,
+            "server",
+            [(Text(sanitize(name)), n) for name, n in stats.servers.most_common()],
+            stats.total,
+        )
     level_rows = sorted(stats.levels.items(), key=lambda item: Level(item[0]).rank)
     _print_counts(
         console,

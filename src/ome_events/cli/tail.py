@@ -116,9 +116,9 @@ def run(args: argparse.Namespace) -> int:
         count = None
     else:
         count = DEFAULT_COUNT
-    writer = make_writer(args, display_zone(args))
 
     def show(history: History) -> int:
+        writer = make_writer(args, display_zone(args), servers=history.several)
         if args.follow:
             return _follow(args, history, event_filter, writer, count)
         for event in history.last(count, args.offset):
@@ -158,13 +158,15 @@ def _follow(
             writer.write(event)
         writer.flush()
         status = history.finish()
-        start: Any = history.position or "end"
-        with follow(history.path, start=start, poll=args.poll, on_error=bad_line) as events:
+        start: Any = history.follow_start()
+        with follow(history.paths, start=start, poll=args.poll, on_error=bad_line) as events:
             for event in events:
                 if event_filter(event):
                     writer.write(event)
                     writer.flush()
         return status
+    if history.several:
+        return _follow_fleet_with_checkpoint(args, history, event_filter, writer, count, bad_line)
     return _follow_with_checkpoint(args, history, event_filter, writer, count, bad_line)
 
 
@@ -187,14 +189,17 @@ def _follow_with_checkpoint(
 
     from ome_events.follower import follow
     from ome_events.follower.checkpoint import Checkpoint
+    from ome_events.reader import EventReader
 
+    reader = history.reader
+    assert isinstance(reader, EventReader)  # one log (several: _follow_fleet_with_checkpoint)
     saved = Checkpoint(args.checkpoint).read()  # a damaged one is reported (on stderr)
     damaged = saved is None and _checkpoint_exists(args.checkpoint)
     start: Any
     if saved is not None:
         start = saved
     elif damaged:
-        start = history.reader.start_position() if args.start_from == "start" else None
+        start = reader.start_position() if args.start_from == "start" else None
         where = "the start of the oldest file" if start is not None else "the end of the log"
         warn(f"no usable checkpoint in {args.checkpoint}: starting at {where} (--from)")
         start = start or "end"
@@ -204,7 +209,7 @@ def _follow_with_checkpoint(
         shown = history.last(count)  # where the last COUNT matching events begin
         history.finish()
         first = next(iter(shown), None)
-        start = (history.reader.position_before(first) if first else None) or history.position
+        start = (reader.position_before(first) if first else None) or history.position
         start = start or "end"
     last_shown = None
     due = time.monotonic() + CHECKPOINT_EVERY
@@ -231,6 +236,55 @@ def _follow_with_checkpoint(
         finally:
             if last_shown is not None:
                 follower.save_checkpoint(last_shown)
+    return 0
+
+
+def _follow_fleet_with_checkpoint(
+    args: argparse.Namespace,
+    history: History,
+    event_filter: EventFilter,
+    writer: EventWriter,
+    count: int | None,
+    bad_line: Any,
+) -> int:
+    """Several logs, each with its checkpoint ``CHECKPOINT.SERVER``: a log whose checkpoint
+    exists resumes there; the others begin after the history shown (the last COUNT events
+    of all of them). Each checkpoint is saved only after its events were written."""
+    import time
+
+    from ome_events.files import server_labels
+    from ome_events.follower import checkpoint_for, follow
+
+    labels = server_labels(list(history.paths))
+    if any(_checkpoint_exists(checkpoint_for(args.checkpoint, label)) for label in labels):
+        start: Any = "end"  # logs without a checkpoint start at their end
+    else:
+        for event in history.last(count):
+            writer.write(event)
+        writer.flush()
+        history.finish()
+        start = history.follow_start()
+    due = time.monotonic() + CHECKPOINT_EVERY
+    follower = follow(
+        history.paths,
+        start=start,
+        checkpoint=args.checkpoint,
+        poll=args.poll,
+        on_error=bad_line,
+        autosave=False,
+    )
+    with follower:
+        try:
+            for event in follower:
+                with uninterrupted():
+                    if event_filter(event):
+                        writer.write(event)
+                        writer.flush()
+                if time.monotonic() >= due:
+                    follower.save_checkpoint()
+                    due = time.monotonic() + CHECKPOINT_EVERY
+        finally:
+            follower.save_checkpoint()
     return 0
 
 

@@ -23,6 +23,7 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 from ome_events.cli.findings import one_line
+from ome_events.cli.options import UsageError, add_path_argument, resolve_paths
 from ome_events.cli.style import SEVERITY_STYLES
 from ome_events.text import escape_controls as safe
 
@@ -56,7 +57,7 @@ EXAMPLES = (
 
 def register(parser: argparse.ArgumentParser) -> None:
     """Declare the command's options."""
-    parser.add_argument("path", metavar="PATH", help="the log directory, or its events.log")
+    add_path_argument(parser)
     parser.add_argument(
         "--from-start",
         action="store_true",
@@ -87,12 +88,18 @@ def _watch(args: argparse.Namespace) -> int:
     from ome_events.analyze import Analysis
     from ome_events.cli.style import is_terminal
 
-    follower = None
+    follower: Any = None
     failure: list[BaseException] = []
     status = 0
     try:
+        paths = resolve_paths(args)
+    except UsageError as error:
+        args._parser.error(str(error))
+    if "-" in paths:
+        args._parser.error("watch follows log files: '-' (standard input) is not one")
+    try:
         follower = ome_events.follow(
-            args.path, start="start" if args.from_start else "end", poll=args.poll
+            paths, start="start" if args.from_start else "end", poll=args.poll
         )
         events: queue.Queue[Event | None] = queue.Queue(maxsize=10_000)
 
@@ -108,7 +115,9 @@ def _watch(args: argparse.Namespace) -> int:
 
         threading.Thread(target=pump, name="ome-events-follow", daemon=True).start()
         fancy = not args.plain and is_terminal(sys.stdout)
-        view: _View = _LiveView(args.path) if fancy else _PlainView(args.path)
+        shown = ", ".join(paths)
+        several = len(paths) > 1
+        view: _View = _LiveView(shown) if fancy else _PlainView(shown, several)
         with view:
             status = _loop(events, Analysis(), view)
     except (FileNotFoundError, NotADirectoryError, PermissionError, ValueError) as error:
@@ -172,7 +181,7 @@ class _View:
 
 
 def _key(finding: Finding) -> tuple[str, str, Any]:
-    return (finding.kind, finding.subject.id, finding.first)
+    return (finding.kind, f"{finding.server}:{finding.subject.id}", finding.first)
 
 
 def _time(value: Any) -> str:
@@ -187,9 +196,10 @@ def _short(value: Any) -> str:
 class _PlainView(_View):
     """One line per happening, flushed at once (for pipes, files and ``grep``)."""
 
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, servers: bool = False) -> None:
         self._announced: set[tuple[str, str, Any]] = set()
         self._live: dict[str, Any] = {}
+        self._servers = servers
         self._write(f"# watching {safe(path)} (Ctrl-C to stop)")
 
     def _write(self, line: str) -> None:
@@ -199,7 +209,7 @@ class _PlainView(_View):
     def found(self, findings: list[Finding], *, final: bool) -> None:
         for finding in findings:
             self._announced.discard(_key(finding))
-            self._write(one_line(finding))
+            self._write(one_line(finding, self._servers))
 
     def refresh(self, analysis: Analysis) -> None:
         live = {

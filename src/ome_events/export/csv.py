@@ -27,6 +27,7 @@ CSV_COLUMNS: tuple[str, ...] = (
     "stream",
     "summary",
     "snapshot",
+    "server",
 )
 
 # A cell starting with one of these is a formula (or becomes one) in Excel, LibreOffice and
@@ -81,6 +82,7 @@ def event_record(
         "stream": source.stream or "",
         "summary": event.summary,
         "snapshot": "" if snapshot is None else json_line(snapshot)[:-1].decode(),
+        "server": event.server or "",
     }
     if redactor is not None:
         record = {key: redactor.text(value) for key, value in record.items()}

@@ -18,7 +18,7 @@ Split by concern, as Vector's file source is:
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Literal, overload
 
 from ome_events.errors import ParseError
@@ -27,6 +27,9 @@ from ome_events.follower.checkpoint import read_checkpoint, write_checkpoint
 from ome_events.follower.core import Follower, FollowerStats
 from ome_events.follower.fleet import FleetFollower, checkpoint_for
 from ome_events.position import CHECKPOINT_VERSION, Position
+
+#: Where a follower starts: the end, the start, or a Position.
+Start = Literal["end", "start"] | Position
 
 __all__ = [
     "CHECKPOINT_VERSION",
@@ -57,7 +60,7 @@ def follow(
 def follow(
     path: Sequence[str | os.PathLike[str]],
     *,
-    start: Literal["end", "start"] | Position = ...,
+    start: Start | Mapping[str, Start | None] = ...,
     checkpoint: str | os.PathLike[str] | None = ...,
     poll: bool = ...,
     on_error: Callable[[ParseError], object] | None = ...,
@@ -68,7 +71,7 @@ def follow(
 def follow(
     path: str | os.PathLike[str] | Sequence[str | os.PathLike[str]],
     *,
-    start: Literal["end", "start"] | Position = "end",
+    start: Start | Mapping[str, Start | None] = "end",
     checkpoint: str | os.PathLike[str] | None = None,
     poll: bool = False,
     on_error: Callable[[ParseError], object] | None = None,
@@ -79,8 +82,10 @@ def follow(
     Args:
         path: the log directory, or the base file (``/var/log/ome/events.log``); or a list
             of them, one per server, followed at once (a :class:`FleetFollower`: each log
-            with its own follower, checkpoint ``CHECKPOINT.SERVER``, and ``start``
-            "end" or "start"). Events carry their log's name in ``event.server``.
+            with its own follower and checkpoint ``CHECKPOINT.SERVER``; ``start`` is "end",
+            "start" or a mapping from server to where it starts, as
+            :attr:`MergedReader.positions <ome_events.reader.MergedReader.positions>`
+            gives). Events carry their log's name in ``event.server``.
         start: ``"end"`` begins after the last complete line present at start-up,
             ``"start"`` at the beginning of the file being written, a
             :class:`~ome_events.position.Position` there (where a history reader stopped:
@@ -101,15 +106,14 @@ def follow(
                 print(event.time, event.type, event.source)
     """
     if isinstance(path, str | os.PathLike):
-        return Follower(
-            path, start=start, checkpoint=checkpoint, poll=poll, on_error=on_error, **options
-        )
+        path = [path]
     paths = list(path)
     labels = server_labels(paths)
     if len(paths) == 1:
+        one = start.get(labels[0]) if isinstance(start, Mapping) else start
         return Follower(
             paths[0],
-            start=start,
+            start=one or "end",
             checkpoint=checkpoint,
             poll=poll,
             on_error=on_error,
@@ -117,14 +121,15 @@ def follow(
             **options,
         )
     if isinstance(start, Position):
-        raise ValueError("several logs start at 'end' or 'start', not at one Position")
+        raise ValueError("several logs start at 'end', 'start' or a Position per server")
     followers: list[Follower] = []
     try:
         for log_path, label in zip(paths, labels, strict=True):
+            own = (start.get(label) or "end") if isinstance(start, Mapping) else start
             followers.append(
                 Follower(
                     log_path,
-                    start=start,
+                    start=own,
                     checkpoint=None
                     if checkpoint is None
                     else checkpoint_for(os.fspath(checkpoint), label),
