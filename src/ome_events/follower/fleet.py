@@ -7,11 +7,11 @@ follower's position stays just past the last event handed out, as with one log.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from types import TracebackType
 
 from ome_events.follower.core import Follower
+from ome_events.follower.wakeup import Doorbell
 from ome_events.model import Event
 from ome_events.position import Position
 
@@ -37,7 +37,7 @@ class FleetFollower(Iterator[Event]):
         self.wait = wait
         self._next = 0
         self._closed = False
-        self._wakeup = threading.Event()
+        self._wakeup = Doorbell()  # safe when a signal handler raises while waiting
 
     def __iter__(self) -> FleetFollower:
         return self
@@ -51,7 +51,6 @@ class FleetFollower(Iterator[Event]):
             if event is not None:
                 return event
             self._wakeup.wait(self.wait)
-            self._wakeup.clear()
 
     def take_ready(self) -> Event | None:
         """The next event of any log if one is there now, else None (round robin, so that a
@@ -85,7 +84,7 @@ class FleetFollower(Iterator[Event]):
     def close(self) -> None:
         """Stop following (every log) and save the checkpoints."""
         self._closed = True
-        self._wakeup.set()
+        self._wakeup.ring()
         for follower in self.followers:
             follower.close()
 

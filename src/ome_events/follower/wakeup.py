@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import logging
 import os
-import threading
+import queue
 from pathlib import Path
 from typing import Any
 
-__all__ = ["Wakeup"]
+__all__ = ["Doorbell", "Wakeup"]
 
 log = logging.getLogger("ome_events.follower")
 
@@ -22,6 +22,32 @@ log = logging.getLogger("ome_events.follower")
 # it would reach Python's last-resort handler and stderr; an application that configures
 # logging still sees it.
 logging.getLogger("watchdog.observers.inotify").addHandler(logging.NullHandler())
+
+
+class Doorbell:
+    """A wake-up call that survives signals: ``ring()`` from any thread (or a signal
+    handler), ``wait(timeout)`` in the iterating thread.
+
+    ``threading.Event`` is not safe here: an exception raised by a signal handler (the
+    usual way to stop a service on SIGTERM) inside ``Event.wait()`` can leave the event's
+    internal lock held, and the ``close()`` that follows then blocks forever on ``set()``.
+    ``queue.SimpleQueue`` is written in C and documented as reentrant: a ring is an item.
+    """
+
+    def __init__(self) -> None:
+        self._rings: queue.SimpleQueue[None] = queue.SimpleQueue()
+
+    def ring(self) -> None:
+        self._rings.put(None)
+
+    def wait(self, timeout: float) -> None:
+        """Sleep until rung or ``timeout`` passes; rings so far are all answered."""
+        try:
+            self._rings.get(timeout=max(timeout, 0))
+            while True:
+                self._rings.get_nowait()
+        except queue.Empty:
+            pass
 
 
 class Wakeup:
@@ -34,25 +60,24 @@ class Wakeup:
         self.poll_mode = poll
         self.poll_interval = poll_interval
         self.recheck_interval = recheck_interval
-        self._event = threading.Event()
+        self._bell = Doorbell()
         self._observer: Any = None
         #: The directory notifications come from (its real path), once watching.
         self.watched: str | None = None
 
     def set(self) -> None:
         """Wake the follower now (close() from another thread does)."""
-        self._event.set()
+        self._bell.ring()
 
     def wait(self) -> None:
         """Sleep until a notification or the interval (poll or re-check) passes."""
         if self.poll_mode:
-            self._event.wait(self.poll_interval)
+            self._bell.wait(self.poll_interval)
         else:
             self.start()
-            self._event.wait(
+            self._bell.wait(
                 self.recheck_interval if self._observer is not None else self.poll_interval
             )
-        self._event.clear()
 
     def start(self) -> None:
         """Start watching the directory for notifications (once it exists)."""
@@ -61,11 +86,11 @@ class Wakeup:
         from watchdog.events import FileSystemEvent, FileSystemEventHandler
         from watchdog.observers import Observer
 
-        wake = self._event
+        bell = self._bell
 
         class _Wake(FileSystemEventHandler):
             def on_any_event(self, event: FileSystemEvent) -> None:
-                wake.set()
+                bell.ring()
 
         observer = Observer()
         # inotify watches an inode: through a symlinked directory the events are reported
