@@ -385,3 +385,36 @@ class TestRedactionCannotLeak:
             assert ".".join(o.zfill(3) for o in octets) not in plain, (text, redacted)
         else:
             assert address.exploded not in plain.lower(), (text, redacted)
+
+
+class TestOutputTargets:
+    """-o replaces a regular file atomically, and nothing else: a device, a named pipe or a
+    symbolic link is never replaced by a plain file."""
+
+    def test_a_named_pipe_is_written_in_place(self, tmp_path: Path) -> None:
+        fifo = tmp_path / "events.fifo"
+        os.mkfifo(fifo)
+        export = subprocess.Popen(
+            [OME_EVENTS, "export", str(UTC_DIR), "--format", "jsonl", "-o", str(fifo)]
+        )
+        with open(fifo, "rb") as pipe:
+            received = pipe.read()
+        assert export.wait(timeout=120) == 0
+        assert len(received.splitlines()) == len(UTC_EVENTS)
+        assert fifo.is_fifo()
+        assert not list(tmp_path.glob(".ome-events-*"))
+
+    def test_a_symbolic_link_keeps_pointing_at_its_target(self, tmp_path: Path) -> None:
+        target = tmp_path / "real.csv"
+        target.write_text("old\n")
+        target.chmod(0o600)
+        link = tmp_path / "latest.csv"
+        link.symlink_to(target.name)
+        result = subprocess.run(
+            [OME_EVENTS, "export", str(UTC_DIR), "-o", str(link)],
+            capture_output=True, text=True, timeout=120, check=False,
+        )  # fmt: skip
+        assert result.returncode == 0, result.stderr
+        assert link.is_symlink()
+        assert target.read_text().startswith("time,")
+        assert target.stat().st_mode & 0o777 == 0o600  # the file's mode is kept

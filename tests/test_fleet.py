@@ -54,6 +54,22 @@ def started(time: str, name: str, uuid: str) -> bytes:
 
 
 class TestReading:
+    def test_events_given_as_an_iterator_are_streamed(self) -> None:
+        """iter_events (behind write_parquet, to_dataframe) pulls one event at a time from a
+        generator; only a list or tuple may hold paths (gathering a generator cost 3x the
+        memory of a whole export)."""
+        from ome_events.reader import iter_events
+
+        pulled = []
+
+        def events():  # type: ignore[no-untyped-def]
+            for event in ome_events.read_events(UTC_DIR):
+                pulled.append(event)
+                yield event
+
+        first = next(iter_events(events()))
+        assert pulled == [first]
+
     def test_merged_by_time_with_servers(self) -> None:
         reader = ome_events.read_events([UTC_DIR, KST_DIR])
         assert isinstance(reader, MergedReader)

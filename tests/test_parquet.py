@@ -107,7 +107,7 @@ class TestSchema:
         assert files
         for path in files:
             schema = pq.read_schema(path)
-            assert schema.names == list(COLUMNS)
+            assert schema.names == [*COLUMNS, "row_key"]
             for field in schema:
                 assert field.type == SCHEMA.field(field.name).type, field.name
         assert SCHEMA.field("time").type == pa.timestamp("ms", tz="UTC")
@@ -127,7 +127,7 @@ class TestSchema:
                 f"DESCRIBE SELECT * FROM read_parquet('{tmp_path}/**/*.parquet',"
                 " hive_partitioning = true)"
             ).fetchall()[i][:2]
-            for i in range(len(COLUMNS) + 1)
+            for i in range(len(COLUMNS) + 2)
         )
         assert types["time"] == "TIMESTAMP WITH TIME ZONE"
         assert types["width"] == "INTEGER"
@@ -179,14 +179,13 @@ class TestExisting:
         with pytest.raises(FileExistsError):
             write_parquet(KST_DIR, tmp_path)
 
-    def test_replace_and_append(self, tmp_path: Path) -> None:
-        """replace rewrites the partitions written to; append adds to them."""
+    def test_replace_and_append_never_double(self, tmp_path: Path) -> None:
+        """replace rewrites the rows written; append of the same log adds nothing."""
         write_parquet(KST_DIR, tmp_path)
-        write_parquet(KST_DIR, tmp_path, existing="replace")
-        count = f"SELECT count(*) FROM read_parquet('{tmp_path}/**/*.parquet')"
-        assert duckdb.sql(count).fetchall() == [(346,)]
-        write_parquet(KST_DIR, tmp_path, existing="append")
-        assert duckdb.sql(count).fetchall() == [(692,)]
+        assert write_parquet(KST_DIR, tmp_path, existing="replace") == 346
+        assert duckdb_counts(tmp_path) == expected_counts(KST_DIR)
+        assert write_parquet(KST_DIR, tmp_path, existing="append") == 0
+        assert duckdb_counts(tmp_path) == expected_counts(KST_DIR)
 
 
 class TestCommandLine:

@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import datetime, timedelta
 from itertools import islice
 from pathlib import Path
-from typing import Any, BinaryIO, Literal, NamedTuple, overload
+from typing import Any, BinaryIO, Literal, NamedTuple, cast, overload
 
 from ome_events.compressed import GzipReader
 from ome_events.errors import LogFileError, ParseError
@@ -685,14 +685,16 @@ def iter_events(
     if isinstance(source, str | os.PathLike):
         yield from read_events(source, since=since, until=until, errors=errors)
         return
-    if not isinstance(source, EventReader | MergedReader):
-        items = list(source)
-        paths = [item for item in items if not isinstance(item, Event)]
+    if isinstance(source, list | tuple):  # paths (one per server), or events in a list
+        paths = [item for item in source if not isinstance(item, Event)]
         if paths:
             yield from read_events(paths, since=since, until=until, errors=errors)
-        source = [item for item in items if isinstance(item, Event)]
+            source = [item for item in source if isinstance(item, Event)]
+    # Anything else is streamed, never gathered: a generator of a million events stays one
+    # event in memory at a time.
     since, until = _aware(since), _aware(until)
-    for event in source:
+    events = cast(Iterable[Event], source)
+    for event in events:
         time = event.time
         if (since is None or time >= since) and (until is None or time < until):
             yield event

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import dataclasses
 import io
 import os
 import sys
@@ -26,7 +27,8 @@ examples:
   ome-events export --level warning --redact-ip -o warnings.csv     IPs masked (personal data)
   ome-events export --app app --stream cam1 --format jsonl > cam1.log
   ome-events export --limit 1000 -o latest.jsonl                    the newest 1000 events
-  ome-events export /logs/edge1 --format parquet -o lake/ --partition-by-server --existing replace
+  ome-events export /logs/edge1 /logs/edge2 --format parquet -o lake/ --existing append
+                                              hourly from cron: re-runs add nothing twice
 """
 
 
@@ -37,7 +39,7 @@ DESCRIPTION = (
     "Write the events of an OME event log that pass the filters, oldest first:\n"
     "as CSV (one row per event, under a header; formula-like cells neutralised), or\n"
     "as JSON Lines (each event's original object: the output is itself an events.log),\n"
-    "or as Parquet: a directory partitioned date=YYYY-MM-DD/[server=NAME/] (needs the\n"
+    "or as Parquet: a directory partitioned date=YYYY-MM-DD/[hour=H/][server=NAME/] (needs the\n"
     "jupyter extra: pip install 'ome-events[jupyter]'; schema in docs/jupyter.md)."
 )
 
@@ -63,6 +65,11 @@ def register(parser: argparse.ArgumentParser) -> None:
         help="parquet: add a server=NAME/ level under each date=YYYY-MM-DD/",
     )
     output.add_argument(
+        "--hourly",
+        action="store_true",
+        help="parquet: add an hour=H/ level (UTC, 0-23) under each date, for busy fleets",
+    )
+    output.add_argument(
         "--server",
         metavar="NAME",
         help="parquet: the server name of every row (default: the log directory's name)",
@@ -72,8 +79,9 @@ def register(parser: argparse.ArgumentParser) -> None:
         choices=("error", "replace", "append"),
         default="error",
         help=(
-            "parquet, when the directory holds files: refuse (error, the default), replace the"
-            " partitions written to (replace), or add files (append)"
+            "parquet, when the directory holds files: refuse (error, the default); append: add"
+            " the rows not there yet (a re-run adds nothing); replace: replace the exported"
+            " servers' rows of the dates (and --since/--until window) written, keep the rest"
         ),
     )
     output.add_argument(
@@ -99,9 +107,16 @@ def run(args: argparse.Namespace) -> int:
     if fmt == "parquet":
         if not args.output:
             parser.error("--format parquet needs -o DIR (a dataset is a directory)")
+        narrowed = not dataclasses.replace(event_filter, since=None, until=None).matches_all
+        if args.existing == "replace" and (narrowed or args.limit is not None or args.offset):
+            parser.error(
+                "--existing replace replaces every row of the exported servers in the time"
+                " window: with filters other than --since/--until (or --limit) it would drop"
+                " the rows they leave out; use --existing append"
+            )
         return guarded(lambda: with_history(args, event_filter, lambda h: _parquet(args, h)))
-    if args.partition_by_server or args.server:
-        parser.error("--partition-by-server and --server apply to --format parquet only")
+    if args.partition_by_server or args.server or args.hourly:
+        parser.error("--partition-by-server, --hourly and --server apply to --format parquet only")
 
     def export(history: History) -> int:
         from ome_events.export import IpRedactor, write_csv, write_jsonl
@@ -133,15 +148,19 @@ def _parquet(args: argparse.Namespace, history: History) -> int:
             history.last(args.limit, args.offset),
             args.output,
             partition_by_server=args.partition_by_server,
+            hourly=args.hourly,
             server=args.server,
             redact_ip=args.redact_ip,
             existing=args.existing,
+            since=history.filter.since,  # already applied; for replace, the window replaced
+            until=history.filter.until,
         )
     except (OSError, ValueError) as error:
         warn(f"{args.output}: {error}")
         return 1
     status = history.finish()
-    warn(f"wrote {count} event{'' if count == 1 else 's'} to {args.output}")
+    new = " new" if args.existing == "append" else ""
+    warn(f"wrote {count}{new} event{'' if count == 1 else 's'} to {args.output}")
     return status
 
 
@@ -185,15 +204,34 @@ def _open_binary(path: str | None) -> Any:
 class _AtomicFile:
     """An output file written under a temporary name and renamed over ``path`` when complete
     (a crash or Ctrl-C leaves the old file, or none); gzip-compressed when ``path`` ends in
-    ``.gz``."""
+    ``.gz``.
+
+    Only a regular file (or a new one) is replaced: ``-o /dev/null``, a named pipe or a
+    terminal is written to in place (renaming over it would put a plain file where the
+    device was), and a symbolic link keeps pointing where it did (its target is replaced).
+    """
 
     def __init__(self, path: str, *, text: bool) -> None:
+        import stat
         import tempfile
 
         self.path = path
-        folder = os.path.dirname(os.path.abspath(path))
-        fd, self.temporary = tempfile.mkstemp(prefix=".ome-events-", dir=folder)
-        raw: Any = os.fdopen(fd, "wb")
+        self.temporary: str | None = None
+        self.mode = 0o644 & ~_umask()
+        try:
+            info = os.stat(path)
+        except FileNotFoundError:
+            info = None
+        raw: Any
+        if info is not None and not stat.S_ISREG(info.st_mode):
+            raw = open(path, "wb")  # noqa: SIM115 - closed in __exit__
+        else:
+            if info is not None:
+                self.path = os.path.realpath(path)
+                self.mode = stat.S_IMODE(info.st_mode)
+            folder = os.path.dirname(os.path.abspath(self.path))
+            fd, self.temporary = tempfile.mkstemp(prefix=".ome-events-", dir=folder)
+            raw = os.fdopen(fd, "wb")
         self._raw = raw
         if path.endswith(".gz"):
             import gzip
@@ -211,8 +249,10 @@ class _AtomicFile:
             if self._binary is not self._raw:
                 self._raw.close()
         finally:
-            if exc_type is None:
-                os.chmod(self.temporary, 0o644 & ~_umask())
+            if self.temporary is None:
+                pass  # written in place
+            elif exc_type is None:
+                os.chmod(self.temporary, self.mode)
                 os.replace(self.temporary, self.path)
             else:
                 with contextlib.suppress(OSError):
