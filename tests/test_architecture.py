@@ -23,7 +23,7 @@ LAYERS: list[set[str]] = [
     {"files"},
     {"seek"},
     {"reader", "filters", "follower"},
-    {"export", "parquet", "analyze"},
+    {"export", "parquet", "analyze", "retention"},
     {"jupyter", "cli", "__main__", "__init__"},
 ]
 RANK = {name: rank for rank, names in enumerate(LAYERS) for name in names}

@@ -19,7 +19,7 @@ from ome_events.cli.options import add_command
 DESCRIPTION = "Read, follow and analyze OvenMediaEngine event logs (events.log)."
 
 #: The commands, in the order ``--help`` lists them; each is a module of this package.
-COMMANDS: tuple[str, ...] = ("tail", "export", "stats", "analyze", "watch")
+COMMANDS: tuple[str, ...] = ("tail", "export", "stats", "analyze", "watch", "prune")
 
 
 def build_parser() -> argparse.ArgumentParser:
