@@ -24,7 +24,7 @@ LAYERS: list[set[str]] = [
     {"seek"},
     {"reader", "filters", "follower"},
     {"export", "parquet", "analyze", "retention"},
-    {"jupyter", "cli", "__main__", "__init__"},
+    {"jupyter", "cli", "spark", "__main__", "__init__"},
 ]
 RANK = {name: rank for rank, names in enumerate(LAYERS) for name in names}
 

@@ -78,11 +78,13 @@ def parse_line(
     file: str | None = None,
     line_number: int | None = None,
     offset: int | None = None,
+    server: str | None = None,
 ) -> Event:
     """Parse one line of ``events.log`` (a trailing ``\\n``/``\\r\\n`` and a BOM are allowed).
 
-    ``file``, ``line_number`` and ``offset`` are only used for ``Event.origin`` and in error
-    messages. Raises :class:`ParseError` for anything that is not an event.
+    ``file``, ``line_number``, ``offset`` and ``server`` are only used for ``Event.origin``
+    (and the first three in error messages). Raises :class:`ParseError` for anything that is
+    not an event.
 
     >>> event = parse_line('{"time":"2025-03-26T05:21:46.315+00:00","level":"Info",'
     ...     '"category":"StreamEvent","type":"StreamCreated","sourceId":"#default#app/cam1",'
@@ -97,8 +99,8 @@ def parse_line(
     if data.startswith(_BOM):
         data = data[3:]
     origin = None
-    if line_number is not None or file is not None:
-        origin = Origin(file, line_number or 0, offset or 0)
+    if line_number is not None or file is not None or server is not None:
+        origin = Origin(file, line_number, offset or 0, server)
     try:
         return event_of_line(data, origin, strict)
     except ParseError as error:
