@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from rich.table import Table
     from rich.text import Text
 
+    from ome_events.export.server_stats import ServerStatsSummary
     from ome_events.model import Event
 
 EXAMPLES = """\
@@ -215,15 +216,20 @@ def run(args: argparse.Namespace) -> int:
     zone = display_zone(args)
 
     def count(history: History) -> int:
+        from ome_events.export.server_stats import ServerStatsSummary
+
         stats = Stats(zone, base=_base_for(args.every))
+        samples = ServerStatsSummary()  # the Analytics log's ServerStat series
         for event in _with_progress(args, history, history.last(args.limit, args.offset)):
             stats.add(event)
+            samples.add(event)
         status = history.finish()
         step = stats.choose_step(args.every)
         if args.json:
-            _print_json(stats, step, zone, history.bad_lines)
+            _print_json(stats, step, zone, history.bad_lines, samples)
         else:
             _print_tables(args, stats, step, zone, history.bad_lines)
+            _print_server_stats(args, samples)
         return status
 
     return guarded(lambda: with_history(args, event_filter, count))
@@ -286,7 +292,9 @@ def _iso(time: datetime | None, zone: tzinfo | None) -> str | None:
     return None if time is None else time.astimezone(zone).isoformat(timespec="milliseconds")
 
 
-def _print_json(stats: Stats, step: int, zone: tzinfo | None, bad_lines: int) -> None:
+def _print_json(
+    stats: Stats, step: int, zone: tzinfo | None, bad_lines: int, samples: ServerStatsSummary
+) -> None:
     import orjson
 
     buckets = []
@@ -315,6 +323,7 @@ def _print_json(stats: Stats, step: int, zone: tzinfo | None, bad_lines: int) ->
         "servers": _plain(stats.servers),
         "every": _format_step(step),
         "buckets": buckets,
+        "server_stats": samples.to_json(),
     }
     sys.stdout.buffer.write(orjson.dumps(document, option=orjson.OPT_INDENT_2) + b"\n")
     sys.stdout.flush()
@@ -407,6 +416,47 @@ def _print_tables(
     title = "source" if len(stats.sources) <= TOP_SOURCES else f"source (top {TOP_SOURCES})"
     _print_counts(console, title, [(Text(sanitize(name)), n) for name, n in top], stats.total)
     _print_buckets(console, stats, step, zone)
+
+
+def _print_server_stats(args: argparse.Namespace, samples: ServerStatsSummary) -> None:
+    """The Analytics log's ServerStat samples, one row per server (nothing without them)."""
+    if not samples.servers:
+        return
+    from rich.table import Table
+    from rich.text import Text
+
+    from ome_events import humanize
+    from ome_events.cli.render import sanitize
+    from ome_events.cli.style import color_wanted, make_console
+
+    console = make_console(color=color_wanted(args.color, sys.stdout), file=sys.stdout)
+    table = Table(title="server statistics (ServerStat samples)", title_justify="left", box=None)
+    longest = max(len(sanitize(name)) for name in samples.servers)
+    table.add_column("server", min_width=min(longest, 30))
+    for name in ("samples", "conn", "max", "in", "in max", "out", "out max", "streams"):
+        table.add_column(name, justify="right")
+
+    def rate(value: float | None) -> str:
+        return "-" if value is None else humanize.bitrate(value)
+
+    for server, entry in samples.to_json().items():
+        connections = entry["connections"]
+        table.add_row(
+            sanitize(server),
+            f"{entry['samples']:,}",
+            "-" if connections is None else f"{connections:,}",
+            f"{entry['max_connections']:,}",
+            rate(entry["throughput_in"]["mean"]),
+            rate(entry["throughput_in"]["max"]),
+            rate(entry["throughput_out"]["mean"]),
+            rate(entry["throughput_out"]["max"]),
+            f"{entry['streams']:,}",
+        )
+    console.print()
+    console.print(table)
+    console.print(
+        Text("conn: connections at the last sample; in, out: mean bit rate of the samples")
+    )
 
 
 def _level_text(level: Any) -> Text:

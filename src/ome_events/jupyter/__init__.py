@@ -26,7 +26,9 @@ if TYPE_CHECKING:
     from ome_events.jupyter.frames import (
         EVENT_COLUMNS,
         FINDING_COLUMNS,
+        STAT_COLUMNS,
         findings_dataframe,
+        server_stats_dataframe,
         to_dataframe,
     )
     from ome_events.jupyter.html import EventTable, table, view
@@ -34,7 +36,14 @@ if TYPE_CHECKING:
 
 _LAZY = {
     **dict.fromkeys(
-        ("EVENT_COLUMNS", "FINDING_COLUMNS", "findings_dataframe", "to_dataframe"),
+        (
+            "EVENT_COLUMNS",
+            "FINDING_COLUMNS",
+            "STAT_COLUMNS",
+            "findings_dataframe",
+            "server_stats_dataframe",
+            "to_dataframe",
+        ),
         "ome_events.jupyter.frames",
     ),
     **dict.fromkeys(("EventTable", "table", "view"), "ome_events.jupyter.html"),
@@ -50,6 +59,7 @@ __getattr__ = lazy_attributes(__name__, _LAZY)
 __all__ = [
     "EVENT_COLUMNS",
     "FINDING_COLUMNS",
+    "STAT_COLUMNS",
     "EventTable",
     "FindingsTable",
     "ReportView",
@@ -58,6 +68,7 @@ __all__ = [
     "findings_overview",
     "report_html",
     "report_text",
+    "server_stats_dataframe",
     "table",
     "timeline",
     "to_dataframe",
