@@ -45,8 +45,8 @@ class TestText:
     """The plain-text report."""
 
     def test_report(self) -> None:
-        """Summary, findings by severity, per-stream table."""
-        result = ome("analyze", UTC)
+        """--all: summary, every finding by severity, per-stream table."""
+        result = ome("analyze", UTC, "--all")
         assert result.returncode == 0, result.stderr
         out = result.stdout
         assert "findings: 3 errors, 13 warnings, 2 notes" in out
@@ -161,9 +161,9 @@ class TestExitStatus:
         assert ome("analyze", path, "--fail-on", fail_on, "--json").returncode == status
 
     def test_missing_path(self, tmp_path: Path) -> None:
-        """An unknown path is a usage error (2), said on stderr."""
+        """An unknown path is status 1, said on stderr, as in every command."""
         result = ome("analyze", str(tmp_path / "nope"))
-        assert result.returncode == 2
+        assert result.returncode == 1
         assert "no such file" in result.stderr
 
     def test_bad_time(self) -> None:

@@ -320,12 +320,15 @@ class StreamRow:
     partial: bool = False
     kinds: tuple[str, ...] = ()
     server: str | None = None
+    #: The host the stream came from (its ``SourceUrl``), when a session's start was seen.
+    publisher: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         """The row as JSON-ready values."""
         return {
             "server": self.server,
             "stream": self.stream,
+            "publisher": self.publisher,
             "sessions": self.sessions,
             "uptime_seconds": round(self.uptime_seconds, 3),
             "live": self.live,

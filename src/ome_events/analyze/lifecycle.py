@@ -67,6 +67,7 @@ class SessionRecord:
     seen); ``end`` is None while it is live. ``ended`` says how it ended: ``"deleted"``,
     ``"restart"`` (the server restarted under it), ``"superseded"`` (created again with a new
     Id), ``"forgotten"`` (dropped by ``max_open_sessions``) or ``"live"`` (at the end of input).
+    ``publisher`` is the host the stream came from (its ``SourceUrl``), when known.
     """
 
     stream: SourceId
@@ -75,6 +76,14 @@ class SessionRecord:
     end: datetime | None
     prepared: bool
     ended: Literal["deleted", "restart", "superseded", "forgotten", "live"]
+    publisher: str | None = None
+
+
+def _publisher(session: _Session) -> str | None:
+    """The host a session's stream came from, by its ``StreamCreated`` summary's SourceUrl."""
+    if session.created is None:
+        return None
+    return url_host(source_url(session.start_event.summary))
 
 
 class _Session:
@@ -327,7 +336,7 @@ class LifecycleAnalyzer(BaseAnalyzer[LifecycleConfig]):
             dropped = self._open.pop(oldest)
             self._record(
                 SessionRecord(dropped.source, dropped.id, dropped.created, event.time,
-                              dropped.prepared, "forgotten")
+                              dropped.prepared, "forgotten", _publisher(dropped))
             )  # fmt: skip
         return session
 
@@ -340,7 +349,15 @@ class LifecycleAnalyzer(BaseAnalyzer[LifecycleConfig]):
         new_id: str | None = None,
     ) -> None:
         self._record(
-            SessionRecord(session.source, session.id, session.created, end, session.prepared, how)
+            SessionRecord(
+                session.source,
+                session.id,
+                session.created,
+                end,
+                session.prepared,
+                how,
+                _publisher(session),
+            )
         )
         source = session.source
         start = session.created or session.first
@@ -408,7 +425,7 @@ class LifecycleAnalyzer(BaseAnalyzer[LifecycleConfig]):
         for session in self._open.values():
             self._record(
                 SessionRecord(session.source, session.id, session.created, None,
-                              session.prepared, "live")
+                              session.prepared, "live", _publisher(session))
             )  # fmt: skip
         self._open.clear()
 

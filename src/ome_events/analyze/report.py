@@ -22,8 +22,8 @@ OTHER_STREAMS = "(other streams)"
 
 
 class _Row:
-    __slots__ = ("first", "incidents", "kinds", "last", "live_since", "partial", "sessions",
-                 "uptime")  # fmt: skip
+    __slots__ = ("first", "incidents", "kinds", "last", "live_since", "partial", "publisher",
+                 "sessions", "uptime")  # fmt: skip
 
     def __init__(self, time: datetime) -> None:
         self.sessions = 0
@@ -34,6 +34,7 @@ class _Row:
         self.first = time
         self.last = time
         self.partial = False
+        self.publisher: str | None = None
 
     def seen(self, time: datetime) -> None:
         if time < self.first:
@@ -73,6 +74,8 @@ class StreamTable:
         row = self._row(record.stream.raw, start)
         row.sessions += 1
         self.sessions += 1
+        if record.publisher is not None:
+            row.publisher = record.publisher
         if record.start is None:
             row.partial = True
         if record.end is None:
@@ -119,6 +122,7 @@ class StreamTable:
                     last_seen=last,
                     partial=row.partial,
                     kinds=tuple(sorted(row.kinds)),
+                    publisher=row.publisher,
                 )
             )
         out.sort(key=lambda r: (r.stream == OTHER_STREAMS, r.stream))

@@ -23,24 +23,33 @@ from typing import TYPE_CHECKING, Any
 
 from ome_events.analyze.findings import MAX_BAD_SHARE
 from ome_events.cli.findings import finding_lines, finding_text
-from ome_events.cli.options import UsageError, add_path_argument, resolve_paths
-from ome_events.cli.runtime import silence_stdout
+from ome_events.cli.options import add_filter_options, add_path_argument, command_filter
+from ome_events.cli.runtime import guarded
 from ome_events.cli.style import SEVERITY_STYLES, color_wanted
+from ome_events.filters import EventFilter
 from ome_events.text import escape_controls as safe
 
 if TYPE_CHECKING:
-    from ome_events.analyze import Report, StreamRow
+    from collections.abc import Callable
+
+    from ome_events.analyze import Finding, Report, StreamRow
+    from ome_events.cli.history import History
+    from ome_events.model import Event
 
 __all__ = ["register", "run"]
 
 EXAMPLES = """\
 examples:
-  ome-events analyze /var/log/ovenmediaengine
+  ome-events analyze /var/log/ovenmediaengine                     a digest: kinds of trouble
   ome-events analyze /var/log/ovenmediaengine --since yesterday --until today
+  ome-events analyze /var/log/ovenmediaengine --app sports --since yesterday
+  ome-events analyze /var/log/ovenmediaengine --kind push_failed  every push failure
+  ome-events analyze /var/log/ovenmediaengine --all               every finding and stream
   ome-events analyze events.log --json > report.json
   ome-events analyze /var/log/ovenmediaengine --since -1h --fail-on warning   # cron/CI
 
-exit status: 0 ok, 1 findings at or above --fail-on, 2 usage error
+exit status: 0 ok, 1 findings at or above --fail-on (or an untrusted input, or a file
+that could not be read), 2 usage error
 """
 
 _SEVERITY_TITLES = {"error": "Errors", "warning": "Warnings", "info": "Notes"}
@@ -59,16 +68,30 @@ DESCRIPTION = (
 def register(parser: argparse.ArgumentParser) -> None:
     """Declare the command's options."""
     add_path_argument(parser)
-    parser.add_argument(
-        "--since",
-        metavar="TIME",
-        help="only events at or after TIME (2025-03-26 05:00, -2h, yesterday, ...)",
+    report = parser.add_argument_group("report")
+    report.add_argument(
+        "--all",
+        action="store_true",
+        help="list every finding and every stream (default: a digest, findings grouped by kind)",
     )
-    parser.add_argument("--until", metavar="TIME", help="only events before TIME")
-    parser.add_argument(
+    report.add_argument(
+        "--kind",
+        type=_names,
+        action="extend",
+        metavar="KINDS",
+        help="only findings of these kinds (globs allowed: 'push_*'), each listed in full",
+    )
+    report.add_argument(
+        "--examples",
+        type=int,
+        default=3,
+        metavar="N",
+        help="examples per kind in the digest (default 3; fewer when the digest would be long)",
+    )
+    report.add_argument(
         "--json", action="store_true", help="write the report as JSON (see docs/analyzers.md)"
     )
-    parser.add_argument(
+    report.add_argument(
         "--fail-on",
         choices=("warning", "error"),
         help=(
@@ -77,7 +100,7 @@ def register(parser: argparse.ArgumentParser) -> None:
             " that could not be read)"
         ),
     )
-    parser.add_argument(
+    report.add_argument(
         "--max-bad-lines",
         type=_share,
         default=MAX_BAD_SHARE,
@@ -87,72 +110,136 @@ def register(parser: argparse.ArgumentParser) -> None:
             f"(default {MAX_BAD_SHARE * 100:g}%%)"
         ),
     )
-    parser.add_argument(
+    report.add_argument(
         "--color",
         choices=("auto", "always", "never"),
         default="auto",
         help="colour and tables: auto (on a terminal, unless NO_COLOR is set), always, never",
     )
+    add_filter_options(parser, paging=False)
+    parser.epilog = (parser.epilog or "") + FILTERS_NOTE
+
+
+#: How tail's filters apply to an analysis (also in ``analyze --help``).
+FILTERS_NOTE = """
+filters: --since/--until bound the events read; --category, --type, --cause, --source,
+--vhost, --app, --stream and --grep choose the events analysed (server starts and stops are
+always read, so restarts are known; findings about the server itself are left out unless
+--category server); --level is the least severity of the findings shown (warning, error).
+"""
+
+
+def _names(text: str) -> list[str]:
+    return [name.strip() for name in text.split(",") if name.strip()]
 
 
 def run(args: argparse.Namespace) -> int:
     """Read, analyze, print; return the exit status."""
-    from datetime import datetime
+    from ome_events.cli.history import with_history
 
-    import ome_events
+    event_filter = command_filter(args)
+    reading = EventFilter(since=event_filter.since, until=event_filter.until)
+    return guarded(lambda: with_history(args, reading, lambda h: _analyze(args, h, event_filter)))
+
+
+def _analyze(args: argparse.Namespace, history: History, event_filter: EventFilter) -> int:
     from ome_events.analyze import Severity, analyze
-    from ome_events.timeparse import parse_user_time
 
-    now = datetime.now().astimezone()
-    try:
-        since = parse_user_time(args.since, now=now) if args.since else None
-        until = parse_user_time(args.until, now=now) if args.until else None
-    except ValueError as error:
-        print(f"ome-events analyze: {error}", file=sys.stderr)
-        return 2
-    try:
-        paths = resolve_paths(args)
-    except UsageError as error:
-        args._parser.error(str(error))
-    reader: Any
-    try:
-        if paths == ["-"]:
-            reader = ome_events.read_stream(since=since, until=until, errors="skip")
-        else:
-            reader = ome_events.read_events(paths, since=since, until=until, errors="skip")
-    except (FileNotFoundError, NotADirectoryError, PermissionError) as error:
-        print(f"ome-events analyze: {error}", file=sys.stderr)
-        return 2
-    try:
-        report = analyze(reader)
-    except KeyboardInterrupt:
-        return 130
-    report = replace(report, unreadable_files=len(reader.file_problems))
-    path = ", ".join(paths)
+    chosen = _chosen_events(event_filter)
+    events = iter(history) if chosen is None else (e for e in history if chosen(e))
+    report = analyze(events, bad_lines=0)
+    status = history.finish()
+    reader = history.reader
+    report = replace(
+        report,
+        bad_lines=reader.error_count,
+        unreadable_files=len(reader.file_problems),
+        findings=tuple(f for f in report.findings if _shown(f, event_filter, args.kind)),
+    )
+    path = history.path
     context = {
         "path": path,
-        "since": since.isoformat() if since else None,
-        "until": until.isoformat() if until else None,
+        "since": event_filter.since.isoformat() if event_filter.since else None,
+        "until": event_filter.until.isoformat() if event_filter.until else None,
     }
-    try:
-        if args.json:
-            import orjson
+    if args.json:
+        import orjson
 
-            data = orjson.dumps(report.to_json(**context), option=orjson.OPT_INDENT_2)
-            sys.stdout.write(data.decode() + "\n")
-        elif color_wanted(args.color, sys.stdout):
-            _print_rich(report, path, force=args.color == "always", max_bad=args.max_bad_lines)
+        from ome_events.analyze.digest import group_findings
+
+        document = report.to_json(**context)
+        document["groups"] = [g.to_json(args.examples) for g in group_findings(report)]
+        sys.stdout.write(orjson.dumps(document, option=orjson.OPT_INDENT_2).decode() + "\n")
+    elif args.all or args.kind:
+        tables = bool(args.all)  # --kind alone: the findings of those kinds, in full
+        if color_wanted(args.color, sys.stdout):
+            _print_rich(report, path, force=args.color == "always", max_bad=args.max_bad_lines,
+                        tables=tables)  # fmt: skip
         else:
-            text = plain_report(report, path, max_bad=args.max_bad_lines)
+            text = plain_report(report, path, max_bad=args.max_bad_lines, tables=tables)
             sys.stdout.write("\n".join(text) + "\n")
-        sys.stdout.flush()
-    except BrokenPipeError:
-        silence_stdout()
+    else:
+        _print_digest(args, report, path)
+    sys.stdout.flush()
     if args.fail_on and (
         report.at_least(Severity(args.fail_on)) or report.input_problem(args.max_bad_lines)
     ):
         return 1
-    return 0
+    return status
+
+
+def _chosen_events(event_filter: EventFilter) -> Callable[[Event], bool] | None:
+    """The test of the events analysed (None: all): the content filters, with the server's
+    own events always in (restarts must be known to judge streams)."""
+    content = replace(event_filter, min_level=None, since=None, until=None)
+    if content.matches_all:
+        return None
+    from ome_events.model import Category
+
+    def chosen(event: Event) -> bool:
+        return event.category is Category.SERVER or content(event)
+
+    return chosen
+
+
+def _shown(finding: Finding, event_filter: EventFilter, kinds: list[str] | None) -> bool:
+    """Whether a finding is reported: its severity, its kind, and (with content filters) not
+    about the server itself unless server events were asked for."""
+    from fnmatch import fnmatchcase
+
+    from ome_events.analyze import Severity
+    from ome_events.analyze.findings import SubjectKind
+
+    level = event_filter.min_level
+    if level is not None:
+        floor = Severity.ERROR if level.rank >= 4 else Severity.WARNING
+        if level.rank >= 3 and finding.severity < floor:
+            return False
+    if kinds and not any(fnmatchcase(finding.kind, k.lower()) for k in kinds):
+        return False
+    content = replace(event_filter, min_level=None, since=None, until=None)
+    if finding.subject.kind is SubjectKind.SERVER and not content.matches_all:
+        categories = {c.lower() for c in content.categories}
+        return bool(categories & {"server", "serverevent"})
+    return True
+
+
+def _print_digest(args: argparse.Namespace, report: Report, path: str) -> None:
+    from ome_events.cli.digest import digest_lines
+
+    lines = digest_lines(report, summary_lines(report, path, args.max_bad_lines),
+                         examples=max(args.examples, 1))  # fmt: skip
+    if not color_wanted(args.color, sys.stdout):
+        sys.stdout.write("\n".join(text for text, _ in lines) + "\n")
+        return
+    from rich.console import Console
+    from rich.text import Text
+
+    console = Console(
+        highlight=False, soft_wrap=True, force_terminal=True if args.color == "always" else None
+    )
+    for text, style in lines:
+        console.print(Text(text, style=style))
 
 
 def _share(text: str) -> float:
@@ -213,8 +300,11 @@ def summary_lines(report: Report, path: str, max_bad: float = MAX_BAD_SHARE) -> 
         f"{len(report.streams)} streams, {report.sessions} sessions"
         + (f", {live} live at the end" if live else "")
     )
+    from ome_events.humanize import plural
+
     lines.append(
-        f"findings: {counts['error']} errors, {counts['warning']} warnings, {counts['info']} notes"
+        f"findings: {plural(counts['error'], 'error')}, {plural(counts['warning'], 'warning')},"
+        f" {plural(counts['info'], 'note')}"
     )
     return lines
 
@@ -229,8 +319,11 @@ def _stream_name(report: Report, row: StreamRow) -> str:
     return safe(row.stream)
 
 
-def plain_report(report: Report, path: str, max_bad: float = MAX_BAD_SHARE) -> list[str]:
-    """The whole report as plain text lines (no colour)."""
+def plain_report(
+    report: Report, path: str, max_bad: float = MAX_BAD_SHARE, *, tables: bool = True
+) -> list[str]:
+    """The whole report as plain text lines (no colour); ``tables=False`` leaves out the
+    stream and endpoint tables."""
     lines = summary_lines(report, path, max_bad)
     several = _several(report)
     for severity in ("error", "warning", "info"):
@@ -240,6 +333,8 @@ def plain_report(report: Report, path: str, max_bad: float = MAX_BAD_SHARE) -> l
         lines += ["", f"{_SEVERITY_TITLES[severity]} ({len(chosen)})"]
         for finding in chosen:
             lines += finding_lines(finding, several)
+    if not tables:
+        return lines
     if report.streams:
         lines += ["", "Streams"]
         rows = [("stream", "sessions", "uptime", "live", "incidents", "kinds")]
@@ -284,7 +379,12 @@ def _columns(rows: Sequence[Sequence[str]]) -> list[str]:
 
 
 def _print_rich(
-    report: Report, path: str, *, force: bool = False, max_bad: float = MAX_BAD_SHARE
+    report: Report,
+    path: str,
+    *,
+    force: bool = False,
+    max_bad: float = MAX_BAD_SHARE,
+    tables: bool = True,
 ) -> None:
     from rich import box
     from rich.console import Console
@@ -306,6 +406,8 @@ def _print_rich(
         for finding in chosen:
             for text in finding_text(finding, several):
                 console.print(text)
+    if not tables:
+        return
     if report.streams:
         table = Table(title="Streams", box=box.SIMPLE_HEAD, title_justify="left")
         for name, justify in (

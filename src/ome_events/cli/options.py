@@ -130,9 +130,11 @@ def add_path_argument(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def add_filter_options(parser: argparse.ArgumentParser, *, limit: bool = True) -> None:
+def add_filter_options(
+    parser: argparse.ArgumentParser, *, limit: bool = True, paging: bool = True
+) -> None:
     """The filters, ``--utc`` and the paging options (``limit=False``: the command has its own
-    ``--limit``, as ``tail -n`` is)."""
+    ``--limit``, as ``tail -n`` is; ``paging=False``: none, for ``analyze``)."""
     # "--since -2h": argparse before 3.13 takes "-2h" for an option (it only knows plain
     # negative numbers) and stops with "expected one argument". 3.13 treats any dash-digit
     # word as a value when no option looks like one, which is right for us: do the same.
@@ -201,14 +203,16 @@ def add_filter_options(parser: argparse.ArgumentParser, *, limit: bool = True) -
         action="store_true",
         help="show times in UTC and read --since/--until in UTC (default: the local zone)",
     )
-    paging = parser.add_argument_group(
+    if not paging:
+        return
+    pages = parser.add_argument_group(
         "paging", "Counted back from the newest matching event; output stays oldest first."
     )
     if limit:
-        paging.add_argument(
+        pages.add_argument(
             "--limit", type=_count, metavar="N", help="only the N newest matching events"
         )
-    paging.add_argument(
+    pages.add_argument(
         "--offset",
         type=_count,
         default=0,
