@@ -61,6 +61,8 @@ def clock_duration(seconds: float) -> str:
 
 def bitrate(bps: float) -> str:
     """``2500000`` -> ``2.5 Mbps``, ``160000`` -> ``160 kbps``."""
+    if bps >= 1_000_000_000_000:
+        return f"{bps / 1_000_000_000:.3g} Gbps"
     if bps >= 1_000_000:
         return f"{bps / 1_000_000:.3g} Mbps"
     if bps >= 1000:
@@ -68,12 +70,24 @@ def bitrate(bps: float) -> str:
     return f"{bps:.0f} bps"
 
 
-def listing(values: Iterable[str], limit: int = 3) -> str:
-    """``a, b, c`` or ``a, b, c and 2 more``."""
-    items = list(values)
+def listing(values: Iterable[object], limit: int = 3) -> str:
+    """``a, b, c`` or ``a, b, c and 2 more``; values that say nothing (None, empty text,
+    structures) are left out, so a sentence never holds a hole (``""`` when none is left).
+
+    >>> listing(["0", None, "", {}, "1"])
+    '0, 1'
+    """
+    items = [text for text in map(_plain, values) if text]
     if len(items) <= limit:
         return ", ".join(items)
     return ", ".join(items[:limit]) + f" and {len(items) - limit} more"
+
+
+def _plain(value: object) -> str:
+    if value is None or isinstance(value, dict | list | tuple | set):
+        return ""
+    text = str(value).strip()
+    return "" if text in ("None", "nan") or "{" in text else text
 
 
 def top_counts(counts: Mapping[str, int] | None, limit: int = 3) -> str:

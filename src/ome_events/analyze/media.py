@@ -31,7 +31,14 @@ from ome_events.snapshots.raw import (
     may_have_garbage,
     number,
 )
-from ome_events.snapshots.tracks import Media, Track, media_tracks
+from ome_events.snapshots.tracks import (
+    MAX_FRAME_RATE,
+    MAX_KEY_FRAME_FRAMES,
+    Media,
+    Track,
+    media_tracks,
+    track_label,
+)
 
 __all__ = ["MediaAnalyzer", "MediaConfig"]
 
@@ -165,13 +172,19 @@ class MediaAnalyzer(BaseAnalyzer[MediaConfig]):
         current = video.framerate
         if type(current) is not float:
             current = number(current) or 0.0
+        if not 0 < current <= MAX_FRAME_RATE:
+            current = 0.0  # garbage is no measurement
         configured_rate = video.framerateConf
         if type(configured_rate) is not float:
             configured_rate = number(configured_rate) or 0.0
+        if not 0 < configured_rate <= MAX_FRAME_RATE:
+            configured_rate = 0.0
         rate = current if current > 0 else configured_rate
         frames = video.keyFrameInterval
         if type(frames) is not float:
             frames = number(frames) or 0.0
+        if not 0 < frames <= MAX_KEY_FRAME_FRAMES:
+            frames = 0.0
         seconds = frames_to_seconds(frames, rate) if rate > 0 else None
         long_gop = seconds is not None and seconds > config.max_keyframe_interval
         average = lowest = 0.0
@@ -182,7 +195,7 @@ class MediaAnalyzer(BaseAnalyzer[MediaConfig]):
                 lowest = min(v for v in (average, current) if v > 0)
         if not (bframes or long_gop or lowest):
             return  # the common case: a healthy track
-        track_id = str(track.id)
+        track_id = track_label(track.id)
         codec = video.codec
         if bframes:
             self._add(event, "bframes", {"tracks": track_id, "codecs": codec})
@@ -226,7 +239,7 @@ class MediaAnalyzer(BaseAnalyzer[MediaConfig]):
             event,
             "bitrate_mismatch",
             {
-                "tracks": f"{track.id} ({what})",
+                "tracks": f"{label} ({what})" if (label := track_label(track.id)) else what,
                 "codecs": media.codec,
                 "min_bitrate": measured,
                 "max_bitrate": measured,
@@ -235,5 +248,6 @@ class MediaAnalyzer(BaseAnalyzer[MediaConfig]):
         )
 
     def _add(self, event: Event, group: str, facts: dict[str, Any]) -> None:
+        facts = {key: value for key, value in facts.items() if value is not None}
         source = event.source
         self.book.add(self.specs[group], source.raw, source, event.time, event=event, facts=facts)

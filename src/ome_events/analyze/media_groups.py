@@ -18,11 +18,13 @@ __all__ = ["media_specs"]
 
 
 def _tracks(incident: Incident) -> str:
-    tracks = incident.fact("tracks") or []
-    codecs = incident.fact("codecs") or []
-    where = ("track " if len(tracks) == 1 else "tracks ") + fmt.listing(tracks) if tracks else ""
+    tracks = fmt.listing(incident.fact("tracks") or [])
+    codecs = fmt.listing(incident.fact("codecs") or [])
+    where = ""
+    if tracks:
+        where = ("tracks " if "," in tracks or " and " in tracks else "track ") + tracks
     if codecs:
-        where = f"{where} ({fmt.listing(codecs)})" if where else fmt.listing(codecs)
+        where = f"{where} ({codecs})" if where else f"the {codecs} track"
     return where or "the video"
 
 
@@ -38,14 +40,18 @@ def _explain_keyframes(incident: Incident) -> str:
     frames = incident.fact("max_frames")
     rate = incident.fact("framerate")
     limit = incident.fact("limit_seconds")
-    if worst is None:
-        figure = "too long"
-    elif frames is not None and rate:
+    where = _tracks(incident)
+    above = f"above {limit or 4:g} s"
+    if worst is None:  # OME's own warning, without the figure
+        return (
+            f"key frames too far apart ({above}) on {where}: players start slowly and segments grow"
+        )
+    if frames is not None and rate:
         figure = f"{worst:.1f} s ({frames:.0f} frames at {rate:g} fps)"
     else:
         figure = f"{worst:.1f} s"
     return (
-        f"key frames only every {figure}, above {limit or 4:g} s on {_tracks(incident)}:"
+        f"key frames only every {figure}, {above} on {where}:"
         " players start slowly and segments grow"
     )
 
@@ -66,21 +72,26 @@ def _explain_bitrate(incident: Incident) -> str:
     low = incident.fact("min_bitrate")
     high = incident.fact("max_bitrate")
     conf = incident.fact("configured")
-    measured = (
-        fmt.bitrate(low)
-        if low == high or high is None
-        else (f"{fmt.bitrate(low)}-{fmt.bitrate(high)}")
-    )
-    return f"bitrate {measured} against {fmt.bitrate(conf or 0)} configured on {_tracks(incident)}"
+    where = _tracks(incident)
+    if low is None:
+        return f"bitrate far from the configured one on {where}"
+    if low == high or high is None:
+        measured = fmt.bitrate(low)
+    else:
+        measured = f"{fmt.bitrate(low)}-{fmt.bitrate(high)}"
+    if not conf:
+        return f"bitrate {measured} on {where}, far from the configured one"
+    return f"bitrate {measured} against {fmt.bitrate(conf)} configured on {where}"
 
 
 def _explain_garbage(incident: Incident) -> str:
     counters = incident.fact("counters") or {}
     streams = incident.fact("streams") or []
     names = ", ".join(f"{name} x{count}" for name, count in counters.items())
+    which = f" ({names})" if names else ""
     return (
         f"impossible counters in {fmt.plural(incident.count, 'stream snapshot')}"
-        f" of {fmt.plural(len(streams), 'stream')} ({names}): OME prints them before its first"
+        f" of {fmt.plural(len(streams), 'stream')}{which}: OME prints them before its first"
         " one-second measurement; ignored, not counted as drops"
     )
 

@@ -74,8 +74,8 @@ def _explain_restart(incident: Incident, loop: bool) -> str:
     versions = incident.fact("versions") or []
     previous = incident.fact("previous_version")
     who = f"server {name}" if name else "server"
-    if versions:
-        who += f" ({fmt.listing(versions)})"
+    if listed := fmt.listing(versions):
+        who += f" ({listed})"
     if loop:
         return f"{who} restarted {incident.count} times in {fmt.duration(incident.duration)}"
     kinds = incident.fact("shutdown") or {}

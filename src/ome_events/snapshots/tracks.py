@@ -23,7 +23,30 @@ from ome_events.snapshots.raw import tracks_of
 if TYPE_CHECKING:
     from ome_events.model import Event
 
-__all__ = ["Media", "Track", "media_tracks"]
+__all__ = ["Media", "Track", "media_tracks", "track_label"]
+
+#: The most a frame rate can plausibly be (fps): beyond it the value is garbage.
+MAX_FRAME_RATE = 1000.0
+#: The most frames between key frames that can be taken for real.
+MAX_KEY_FRAME_FRAMES = 1_000_000.0
+
+
+def track_label(value: object) -> str | None:
+    """A track's ID as people read it (``"0"``, ``"video_1"``), or None when the snapshot's
+    value names nothing (missing, negative, a structure, empty or very long text).
+
+    >>> track_label(0), track_label("v1"), track_label(None), track_label({}), track_label(-1)
+    ('0', 'v1', None, None, None)
+    """
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return str(value) if 0 <= value < 2**31 else None
+    if isinstance(value, str):
+        text = value.strip()
+        return text if 0 < len(text) <= 40 and text.isprintable() else None
+    return None
+
 
 # A JSON scalar as orjson decodes it: integers of 64 bits (orjson makes larger ones floats,
 # so those are left to the slow path), floats, strings, booleans, null.
