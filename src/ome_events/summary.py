@@ -193,43 +193,56 @@ class RestResponse(NamedTuple):
 
 
 def rest_request(summary: str) -> RestRequest:
-    """The method, path, client and request ID of a ``RestApiRequested`` summary.
+    """The method, path, client and request ID of a ``RestApiRequested`` summary: from its
+    ``Key: value`` fields first, else found by content wherever they stand (OME documents
+    what the summary holds, not its wording).
 
     >>> rest_request("REST API requested. Method: GET, Path: /v1/stats/current/vhosts/default"
     ...              "?x=1, Version: HTTP/1.1, RemoteAddress: 172.17.0.1:37224, RequestID: efc12a")
     RestRequest(method='GET', path='/v1/stats/current/vhosts/default', remote='172.17.0.1', \
 request_id='efc12a')
+    >>> rest_request("REST request: POST /v1/vhosts/default/apps/app:startPush HTTP/1.1"
+    ...              " from [2001:db8::5]:5000 (request id abc-1)")
+    RestRequest(method='POST', path='/v1/vhosts/default/apps/app:startPush', \
+remote='2001:db8::5', request_id='abc-1')
     """
     m = summary.find("Method: ")
     p = summary.find(", Path: ", m)
     v = summary.find(", Version: ", p)
     r = summary.find(", RemoteAddress: ", v)
     i = summary.find(", RequestID: ", r)
-    if min(m, p, v, r, i) >= 0:
-        method = summary[m + 8 : p]
+    if min(m, p, v, r, i) >= 0:  # OME's own wording: the fast way
         path = summary[p + 8 : v]
-        remote: str | None = summary[r + 17 : i]
-        rid: str | None = summary[i + 13 :]
-    else:
-        fields = summary_fields(summary)
-        method = fields.get("Method", "?")
-        path = fields.get("Path", "?")
-        remote = fields.get("RemoteAddress")
-        rid = fields.get("RequestID")
-    return RestRequest(method, path.split("?", 1)[0], remote_ip(remote), rid)
+        return RestRequest(
+            summary[m + 8 : p], path.split("?", 1)[0], remote_ip(summary[r + 17 : i]),
+            summary[i + 13 :],
+        )  # fmt: skip
+    fields = _fields_folded(summary)
+    method = fields.get("method") or _search(_METHOD, summary)
+    target = fields.get("path") or fields.get("uri") or fields.get("url")
+    if target and "://" in target:
+        target = "/" + target.split("://", 1)[1].partition("/")[2]
+    target = target or _search(_PATH, summary)
+    remote = _keyed_address(fields) or _free_address(summary)
+    rid = _request_id(summary, fields)
+    return RestRequest((method or "?").upper(), (target or "?").split("?", 1)[0], remote, rid)
 
 
 def rest_request_id(summary: str) -> str | None:
-    """The ``RequestID`` of a REST summary (requests and responses)."""
+    """The request ID of a REST summary (requests and responses), by key or by content."""
     i = summary.rfind("RequestID: ")
-    return summary[i + 11 :] if i >= 0 else summary_fields(summary).get("RequestID")
+    if i >= 0:
+        return summary[i + 11 :]
+    return _request_id(summary, _fields_folded(summary))
 
 
 def rest_response(summary: str) -> RestResponse:
-    """The status and request ID of a ``RestApiResponded`` summary.
+    """The status and request ID of a ``RestApiResponded`` summary, by key or by content.
 
     >>> rest_response("REST API responded. Status: 404, RequestID: efc12a")
     RestResponse(status=404, request_id='efc12a')
+    >>> rest_response("Response sent: 500 Internal Server Error (request id: efc12a)")
+    RestResponse(status=500, request_id='efc12a')
     """
     s = summary.find("Status: ")
     i = summary.find(", RequestID: ", s)
@@ -237,18 +250,28 @@ def rest_response(summary: str) -> RestResponse:
         status_text: str | None = summary[s + 8 : i]
         rid: str | None = summary[i + 13 :]
     else:
-        fields = summary_fields(summary)
-        status_text = fields.get("Status")
-        rid = fields.get("RequestID")
-    try:
-        status = int(status_text) if status_text else None
-    except ValueError:
-        status = None
+        fields = _fields_folded(summary)
+        status_text = (
+            fields.get("status") or fields.get("statuscode") or fields.get("code")
+            or _search(_STATUS, _without_addresses(summary))
+        )  # fmt: skip
+        rid = _request_id(summary, fields)
+    status = None
+    if status_text:
+        digits = _STATUS.search(status_text)
+        status = int(digits.group(0)) if digits else None
     return RestResponse(status, rid)
 
 
 def access_failure(summary: str) -> tuple[str | None, str | None]:
-    """The remote IP and message of an access-control failure's summary."""
+    """The remote IP and message of an access-control failure's summary: by key first, else
+    the address found in the text (not the host of its URL), and the text after the last
+    field as the message.
+
+    >>> access_failure("Access denied: rtmp://203.0.113.1/app/s?p=1 from 198.51.100.7:5123"
+    ...                " (signed policy expired)")
+    ('198.51.100.7', 'signed policy expired')
+    """
     r = summary.rfind(", RemoteAddress: ")
     if r >= 0:
         m = summary.find(", Message: ", r)
@@ -256,5 +279,99 @@ def access_failure(summary: str) -> tuple[str | None, str | None]:
             return remote_ip(summary[r + 17 : m]), summary[m + 11 :] or None
         end = summary.find(", ", r + 17)
         return remote_ip(summary[r + 17 : end if end >= 0 else None]), None
-    fields = summary_fields(summary)
-    return remote_ip(fields.get("RemoteAddress")), fields.get("Message")
+    fields = _fields_folded(summary)
+    remote = _keyed_address(fields) or _free_address(summary)
+    message = (
+        fields.get("message") or fields.get("error") or fields.get("reason")
+        or _search(_TRAILING_REASON, summary)
+    )  # fmt: skip
+    return remote, message or None
+
+
+# -- reading by content ----------------------------------------------------------------------
+
+_METHOD = re.compile(r"\b(GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS)\b", re.IGNORECASE)
+# A path: a word starting with "/" that is not part of a URL (after "://" or a host).
+_PATH = re.compile(r"(?<![\w:/.\]])(/[^\s,;()\"']*)")
+_STATUS = re.compile(r"(?<![\d.:/])([1-5]\d\d)(?![\d.:])")
+_URL = re.compile(r"[A-Za-z][\w+.-]*://[^\s,\"']+")
+_IPV4 = re.compile(r"(?<![\w.])((?:\d{1,3}\.){3}\d{1,3})(?::\d{1,5})?(?![\w.])")
+_BRACKETED = re.compile(r"\[([0-9A-Fa-f:.]+)\](?::\d{1,5})?")
+_IPV6 = re.compile(r"(?<![\w:.])((?:[0-9A-Fa-f]{0,4}:){2,7}[0-9A-Fa-f]{0,4})(?![\w:])")
+_REQUEST_ID = re.compile(r"(?i)\breq(?:uest)?[ _-]?id\b\s*[:=#]?\s*([\w-]+)")
+_FREE_KEY = re.compile(r"(?i)\b(remote(?:[ _-]?address)?|client|peer|from|addr(?:ess)?)\b[\s:=]*$")
+_TRAILING_REASON = re.compile(r"\(([^()]+)\)\s*\.?\s*$")
+_FOLD = re.compile(r"[\s_-]+")
+_PAIRS = re.compile(r"(?<![\w.])([A-Za-z][\w-]*)=([^\s,]+)")
+
+
+def _fields_folded(summary: str) -> dict[str, str]:
+    """The summary's ``Key: value`` and ``key=value`` fields, keys folded (``Remote Address``,
+    ``remote_address`` and ``RemoteAddress`` are all ``remoteaddress``)."""
+    out: dict[str, str] = {}
+    for key, value in summary_fields(summary).items():
+        out.setdefault(_FOLD.sub("", key).lower(), value.strip())
+    for match in _PAIRS.finditer(summary):
+        out.setdefault(_FOLD.sub("", match.group(1)).lower(), match.group(2))
+    return out
+
+
+def _search(pattern: re.Pattern[str], text: str) -> str | None:
+    match = pattern.search(text)
+    return match.group(1) if match else None
+
+
+def _request_id(summary: str, fields: Mapping[str, str]) -> str | None:
+    for key in ("requestid", "reqid", "id"):
+        if (fields.get(key) and key != "id") or (key == "id" and "request" in summary.lower()):
+            value = fields.get(key)
+            if value:
+                return value.rstrip(").")
+    found = _search(_REQUEST_ID, summary)
+    return found.rstrip(").") if found else None
+
+
+def _valid_ip(text: str) -> str | None:
+    import ipaddress
+
+    try:
+        address = ipaddress.ip_address(text)
+    except ValueError:
+        return None
+    if address.version == 4 and text.startswith("0."):
+        return None  # 0.0.0.0/8 is never a host, and looks like a version (0.18.1.2)
+    return str(address)
+
+
+def _keyed_address(fields: Mapping[str, str]) -> str | None:
+    for key in ("remoteaddress", "remote", "remoteip", "client", "clientaddress", "peer",
+                "peeraddress", "from", "address", "ip"):  # fmt: skip
+        value = fields.get(key)
+        if value:
+            found = _free_address(value) or _valid_ip(remote_ip(value) or "")
+            if found:
+                return found
+    return None
+
+
+def _without_addresses(text: str) -> str:
+    """The text with URLs and addresses blanked (their digits are not statuses or IDs)."""
+    for pattern in (_URL, _BRACKETED, _IPV4, _IPV6):
+        text = pattern.sub(" ", text)
+    return text
+
+
+def _free_address(text: str) -> str | None:
+    """The remote address in free text: outside URLs; the one after "from", "remote",
+    "client" or "peer" when there are several."""
+    bare = _URL.sub(lambda m: " " * len(m.group(0)), text)
+    found: dict[int, str] = {}  # where each address starts
+    for pattern in (_BRACKETED, _IPV4, _IPV6):
+        for match in pattern.finditer(bare):
+            ip = _valid_ip(match.group(1))
+            if ip is not None and ip not in found.values():
+                found[match.start()] = ip
+    for start in sorted(found):
+        if _FREE_KEY.search(bare[max(0, start - 24) : start]):
+            return found[start]
+    return found[min(found)] if found else None
