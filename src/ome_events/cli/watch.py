@@ -19,6 +19,7 @@ Ctrl-C (or SIGTERM) stops cleanly.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from typing import TYPE_CHECKING, Any
 
@@ -33,6 +34,8 @@ if TYPE_CHECKING:
 
 __all__ = ["register", "run"]
 
+#: The environment variable holding the webhook URL (a secret: not on the command line).
+WEBHOOK_ENV = "OME_EVENTS_WEBHOOK"
 #: Wall-clock seconds without a new event after which held events are processed.
 IDLE_FLUSH = 0.5
 #: Wall-clock seconds between two refreshes of the view.
@@ -52,6 +55,16 @@ EXAMPLES = (
     "examples:\n"
     "  ome-events watch /var/log/ovenmediaengine\n"
     "  ome-events watch /var/log/ovenmediaengine --plain | grep --line-buffered bframes\n"
+    "  ome-events watch /var/log/ovenmediaengine --exec 'notify-send OME'\n"
+    "  OME_EVENTS_WEBHOOK=https://hooks.slack.com/services/... \\\n"
+    "      ome-events watch /var/log/ovenmediaengine --checkpoint /var/lib/ome/watch.pos\n"
+    "  ome-events watch /var/log/ovenmediaengine --metrics-port 9464   # Prometheus\n"
+    "\n"
+    "alerts: each new finding of --alert-on severity or worse, once, to --exec (the finding\n"
+    "as JSON on standard input, OME_FINDING_* in the environment) and to the webhook (POST\n"
+    '{"text": ..., "finding": ...}, retried with backoff). The webhook URL is read from\n'
+    "$OME_EVENTS_WEBHOOK (or --webhook) and never printed. With --checkpoint, a restarted\n"
+    "watch goes on where it stopped and does not alert twice about the same problem.\n"
 )
 
 
@@ -70,6 +83,49 @@ def register(parser: argparse.ArgumentParser) -> None:
         "--plain",
         action="store_true",
         help="write plain lines even on a terminal (the default when not on one)",
+    )
+    parser.add_argument(
+        "--checkpoint",
+        metavar="FILE",
+        help=(
+            "resume where the last run stopped (FILE, FILE.SERVER for several logs) and"
+            " remember the alerts sent (FILE.alerts)"
+        ),
+    )
+    alerts = parser.add_argument_group("alerts and metrics")
+    alerts.add_argument(
+        "--exec",
+        metavar="COMMAND",
+        help="run COMMAND for each new finding (no shell; the finding as JSON on its stdin)",
+    )
+    alerts.add_argument(
+        "--webhook",
+        metavar="URL",
+        default=os.environ.get(WEBHOOK_ENV),
+        help=f"POST each new finding to URL (default ${WEBHOOK_ENV}: keeps it out of ps)",
+    )
+    alerts.add_argument(
+        "--alert-on",
+        choices=("info", "warning", "error"),
+        default="warning",
+        help="the least severity alerted (default warning)",
+    )
+    alerts.add_argument(
+        "--metrics-port",
+        type=int,
+        metavar="PORT",
+        help="serve Prometheus metrics on PORT (needs: pip install 'ome-events[metrics]')",
+    )
+    alerts.add_argument(
+        "--metrics-address",
+        default="127.0.0.1",
+        metavar="ADDRESS",
+        help="where the metrics listen (default 127.0.0.1; 0.0.0.0 for every interface)",
+    )
+    alerts.add_argument(
+        "--metrics-streams",
+        action="store_true",
+        help="add a stream label to the event counter (one series per stream: mind the size)",
     )
 
 
@@ -98,8 +154,17 @@ def _watch(args: argparse.Namespace) -> int:
     if "-" in paths:
         args._parser.error("watch follows log files: '-' (standard input) is not one")
     try:
+        hooks = _Hooks.from_args(args)
+    except (ImportError, OSError, ValueError) as error:
+        print(f"ome-events watch: {error}", file=sys.stderr)
+        return 2
+    try:
         follower = ome_events.follow(
-            paths, start="start" if args.from_start else "end", poll=args.poll
+            paths,
+            start="start" if args.from_start else "end",
+            poll=args.poll,
+            checkpoint=args.checkpoint,
+            on_error=hooks.bad_line,
         )
         events: queue.Queue[Event | None] = queue.Queue(maxsize=10_000)
 
@@ -119,26 +184,36 @@ def _watch(args: argparse.Namespace) -> int:
         several = len(paths) > 1
         view: _View = _LiveView(shown) if fancy else _PlainView(shown, several)
         with view:
-            status = _loop(events, Analysis(), view)
+            status = _loop(events, Analysis(), view, hooks)
     except (FileNotFoundError, NotADirectoryError, PermissionError, ValueError) as error:
         print(f"ome-events watch: {error}", file=sys.stderr)
         status = 2
     finally:
         if follower is not None:
             follower.close()
+        hooks.close()
     if failure:
         print(f"ome-events watch: the follower stopped: {failure[0]}", file=sys.stderr)
         return 1
     return status
 
 
-def _loop(events: Any, analysis: Analysis, view: _View) -> int:
+def _loop(events: Any, analysis: Analysis, view: _View, hooks: _Hooks) -> int:
     import queue
     import time
 
     last_refresh = 0.0
     quiet_since = time.monotonic()
     flushed = True
+
+    def found(findings: list[Finding]) -> None:
+        view.found(findings, final=True)
+        hooks.found(findings)
+
+    def refresh() -> None:
+        view.refresh(analysis)
+        hooks.refresh(analysis)
+
     while True:
         try:
             item = events.get(timeout=IDLE_FLUSH / 2)
@@ -146,22 +221,103 @@ def _loop(events: Any, analysis: Analysis, view: _View) -> int:
             item = ...
         now = time.monotonic()
         if item is None:
-            view.found(analysis.finish(), final=True)
-            view.refresh(analysis)
+            found(analysis.finish())
+            refresh()
             return 0
         if item is ...:
             if not flushed and now - quiet_since >= IDLE_FLUSH:
-                view.found(analysis.flush(), final=True)
+                found(analysis.flush())
                 flushed = True
-                view.refresh(analysis)
+                refresh()
+                last_refresh = now
+            elif now - last_refresh >= REFRESH * 4:
+                hooks.refresh(analysis)  # the lag grows while the log is quiet
                 last_refresh = now
             continue
         quiet_since = now
         flushed = False
-        view.found(analysis.feed(item), final=True)
+        hooks.observe(item)
+        found(analysis.feed(item))
         if now - last_refresh >= REFRESH:
-            view.refresh(analysis)
+            refresh()
             last_refresh = now
+
+
+class _Hooks:
+    """Alerts and metrics, when asked for: told about every event, the final findings and
+    the analysis now and then (open incidents are alerted when first seen)."""
+
+    def __init__(self, alerts: Any = None, metrics: Any = None) -> None:
+        self.alerts = alerts
+        self.metrics = metrics
+        self._server: Any = None
+
+    @classmethod
+    def from_args(cls, args: argparse.Namespace) -> _Hooks:
+        from ome_events.analyze import Severity
+
+        alerts = metrics = None
+        destinations: list[Any] = []
+        if args.exec or args.webhook:
+            from ome_events.alerts import AlertLog, Alerts, CommandAlert, WebhookAlert
+
+            if args.exec:
+                destinations.append(CommandAlert(args.exec))
+            if args.webhook:
+                destinations.append(WebhookAlert(args.webhook))
+            sent = AlertLog(f"{args.checkpoint}.alerts" if args.checkpoint else None)
+            alerts = Alerts(destinations, minimum=Severity(args.alert_on), log_of_sent=sent)
+        hooks = cls(alerts)
+        if args.metrics_port is not None:
+            try:
+                from ome_events.metrics import WatchMetrics
+            except ImportError as error:
+                raise ImportError(
+                    f"--metrics-port needs prometheus_client: pip install 'ome-events[metrics]'"
+                    f" ({error})"
+                ) from None
+            metrics = WatchMetrics(streams=args.metrics_streams)
+            hooks.metrics = metrics
+            hooks._server = metrics.serve(args.metrics_port, args.metrics_address)
+            print(
+                f"# metrics on http://{args.metrics_address}:{args.metrics_port}/metrics",
+                file=sys.stderr,
+                flush=True,
+            )
+        return hooks
+
+    def observe(self, event: Event) -> None:
+        if self.metrics is not None:
+            self.metrics.observe(event)
+
+    def bad_line(self, error: object) -> None:
+        import logging
+
+        logging.getLogger("ome_events.follower").warning("skipped bad line: %s", error)
+        if self.metrics is not None:
+            self.metrics.bad_line()
+
+    def found(self, findings: list[Finding]) -> None:
+        if not findings:
+            return
+        if self.metrics is not None:
+            self.metrics.found(findings)
+        if self.alerts is not None:
+            self.alerts.notify(findings)
+
+    def refresh(self, analysis: Analysis) -> None:
+        if self.metrics is not None:
+            self.metrics.refresh(analysis)
+        if self.alerts is not None:
+            self.alerts.notify(analysis.pending())  # a problem is alerted when it opens
+
+    def close(self) -> None:
+        if self.alerts is not None:
+            self.alerts.close()
+            for line in self.alerts.describe():
+                print(f"ome-events watch: {line}", file=sys.stderr)
+        if self._server is not None:
+            self._server.shutdown()
 
 
 class _View:

@@ -1,0 +1,298 @@
+"""Alerts that reach people: each new finding, once, to a command or an HTTP webhook.
+
+* :class:`CommandAlert` runs a command per finding (no shell): the finding as JSON on its
+  standard input, and ``OME_FINDING_SEVERITY``, ``_KIND``, ``_SUBJECT``, ``_SERVER``,
+  ``_MESSAGE``, ``_FIRST`` in its environment.
+* :class:`WebhookAlert` POSTs ``{"text": ..., "finding": {...}}`` (``text`` is what Slack,
+  Mattermost and Rocket.Chat incoming webhooks show), retrying with exponential backoff on
+  network errors, 5xx and 429 answers.
+* :class:`AlertLog` remembers what was sent, in a small JSON file next to ``watch``'s
+  checkpoint, so a restarted ``watch`` does not send the same problem again.
+
+Delivery never blocks the reading: each destination has its own thread and a bounded queue;
+when a destination is so slow that its queue fills up, the oldest alert waiting is dropped
+and the drop is logged. The webhook's URL and the command line may hold secrets (tokens): they
+never appear in a log message or an error; the webhook is called "the webhook" and the command
+by its program name.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import queue
+import shlex
+import subprocess
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterable, Sequence
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from ome_events.analyze.findings import Finding, Severity
+
+__all__ = ["AlertLog", "Alerts", "CommandAlert", "WebhookAlert", "alert_text"]
+
+log = logging.getLogger("ome_events.alerts")
+
+#: Alerts waiting per destination before the oldest is dropped.
+QUEUE_SIZE = 1000
+
+
+def alert_text(finding: Finding) -> str:
+    """One line for a chat: ``[warning] bframes #default#app/cam1 (edge1): message``."""
+    server = f" ({finding.server})" if finding.server else ""
+    return (
+        f"[{finding.severity.value}] {finding.kind} {finding.subject.id}{server}: {finding.message}"
+    )
+
+
+class _Destination:
+    """A thread delivering payloads one at a time from a bounded queue."""
+
+    name = "alert"
+
+    def __init__(self) -> None:
+        self._queue: queue.Queue[Finding | None] = queue.Queue(maxsize=QUEUE_SIZE)
+        self.sent = 0
+        self.failed = 0
+        self.dropped = 0
+        self._thread = threading.Thread(target=self._run, name=f"ome-events-{self.name}",
+                                        daemon=True)  # fmt: skip
+        self._thread.start()
+
+    def send(self, finding: Finding) -> None:
+        """Queue a finding for delivery; never waits."""
+        while True:
+            try:
+                self._queue.put_nowait(finding)
+                return
+            except queue.Full:
+                try:
+                    self._queue.get_nowait()  # the oldest goes
+                    self.dropped += 1
+                    log.warning("%s: too slow, an alert was dropped", self.name)
+                except queue.Empty:
+                    pass
+
+    def close(self, timeout: float = 10.0) -> None:
+        """Deliver what is queued (waiting at most ``timeout`` seconds), then stop."""
+        try:
+            self._queue.put(None, timeout=timeout)
+        except queue.Full:
+            return
+        self._thread.join(timeout)
+
+    def _run(self) -> None:
+        while True:
+            finding = self._queue.get()
+            if finding is None:
+                return
+            try:
+                if self.deliver(finding):
+                    self.sent += 1
+                else:
+                    self.failed += 1
+            except Exception as error:  # a destination must never end the thread
+                self.failed += 1
+                log.warning("%s: %s", self.name, type(error).__name__)
+
+    def deliver(self, finding: Finding) -> bool:
+        raise NotImplementedError
+
+
+class CommandAlert(_Destination):
+    """Run ``command`` (a list, or a string split like a shell would, without a shell) for
+    each finding. A command that fails or takes longer than ``timeout`` is logged by its
+    program name and its status, never its arguments."""
+
+    def __init__(self, command: str | Sequence[str], *, timeout: float = 30.0) -> None:
+        self.argv = shlex.split(command) if isinstance(command, str) else list(command)
+        if not self.argv:
+            raise ValueError("the alert command is empty")
+        self.timeout = timeout
+        self.name = f"alert command {os.path.basename(self.argv[0])}"
+        super().__init__()
+
+    def deliver(self, finding: Finding) -> bool:
+        env = {
+            **os.environ,
+            "OME_FINDING_SEVERITY": finding.severity.value,
+            "OME_FINDING_KIND": finding.kind,
+            "OME_FINDING_SUBJECT": finding.subject.id,
+            "OME_FINDING_SERVER": finding.server or "",
+            "OME_FINDING_MESSAGE": finding.message,
+            "OME_FINDING_FIRST": finding.first.isoformat(timespec="milliseconds"),
+        }
+        try:
+            done = subprocess.run(
+                self.argv,
+                input=json.dumps(finding.to_json(), default=str).encode(),
+                env=env,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                timeout=self.timeout,
+                check=False,
+            )
+        except subprocess.TimeoutExpired:
+            log.warning("%s: still running after %g s, stopped", self.name, self.timeout)
+            return False
+        except OSError as error:
+            log.warning("%s: cannot run it: %s", self.name, error.strerror or error)
+            return False
+        if done.returncode != 0:
+            log.warning("%s: exited with status %d", self.name, done.returncode)
+            return False
+        return True
+
+
+class WebhookAlert(_Destination):
+    """POST each finding as JSON to ``url``: ``{"text": <one line>, "finding": <as in
+    analyze --json>}``; up to ``attempts`` tries, waiting ``backoff``, then twice as long
+    each time, on network errors, 5xx and 429 answers."""
+
+    name = "the webhook"
+
+    def __init__(
+        self, url: str, *, attempts: int = 5, backoff: float = 1.0, timeout: float = 10.0
+    ) -> None:
+        if not url.startswith(("http://", "https://")):
+            raise ValueError("the webhook must be an http:// or https:// URL")
+        self._url = url
+        self.attempts = attempts
+        self.backoff = backoff
+        self.timeout = timeout
+        super().__init__()
+
+    def __repr__(self) -> str:  # the URL may hold a token
+        return "WebhookAlert(<url hidden>)"
+
+    def deliver(self, finding: Finding) -> bool:
+        body = json.dumps(
+            {"text": alert_text(finding), "finding": finding.to_json()}, default=str
+        ).encode()
+        wait = self.backoff
+        for attempt in range(1, self.attempts + 1):
+            request = urllib.request.Request(
+                self._url,
+                data=body,
+                method="POST",
+                headers={"Content-Type": "application/json", "User-Agent": "ome-events"},
+            )
+            try:
+                with urllib.request.urlopen(request, timeout=self.timeout) as answer:
+                    answer.read()
+                return True
+            except urllib.error.HTTPError as error:
+                why = f"HTTP {error.code}"
+                if error.code < 500 and error.code != 429:
+                    log.warning("%s: refused the alert (%s)", self.name, why)
+                    return False
+            except (urllib.error.URLError, OSError) as error:
+                reason = getattr(error, "reason", error)
+                why = type(reason).__name__ if not isinstance(reason, str) else "unreachable"
+            if attempt < self.attempts:
+                log.warning("%s: %s, trying again in %g s", self.name, why, wait)
+                time.sleep(wait)
+                wait *= 2
+            else:
+                log.warning("%s: %s, gave up after %d tries", self.name, why, self.attempts)
+        return False
+
+
+class AlertLog:
+    """What was sent, by (kind, server, subject): a problem that comes back within
+    ``window`` of the last alert about it is not sent again, also after a restart (the log
+    is a JSON file, written atomically after each alert). Bounded: the oldest entries go
+    beyond ``limit``."""
+
+    def __init__(
+        self, path: str | os.PathLike[str] | None = None, *,
+        window: timedelta = timedelta(hours=1), limit: int = 10_000,
+    ) -> None:  # fmt: skip
+        self.path = None if path is None else Path(path)
+        self.window = window
+        self.limit = limit
+        self._last: dict[str, datetime] = {}
+        if self.path is not None and self.path.exists():
+            try:
+                data = json.loads(self.path.read_text())
+                self._last = {key: datetime.fromisoformat(value) for key, value in data.items()}
+            except (OSError, ValueError, TypeError, AttributeError):
+                log.warning("%s: unreadable alert log, starting afresh", self.path)
+
+    @staticmethod
+    def key(finding: Finding) -> str:
+        return json.dumps([finding.kind, finding.server, finding.subject.id])
+
+    def is_new(self, finding: Finding) -> bool:
+        """True when no alert about this problem was sent within the window."""
+        last = self._last.get(self.key(finding))
+        return last is None or finding.first - last > self.window
+
+    def record(self, finding: Finding) -> None:
+        key = self.key(finding)
+        previous = self._last.get(key)
+        self._last[key] = finding.last if previous is None else max(previous, finding.last)
+        if len(self._last) > self.limit:
+            for old in sorted(self._last, key=self._last.__getitem__)[
+                : len(self._last) - self.limit
+            ]:
+                del self._last[old]
+        self._save()
+
+    def _save(self) -> None:
+        if self.path is None:
+            return
+        temporary = self.path.with_name(self.path.name + ".tmp")
+        try:
+            temporary.write_text(
+                json.dumps({key: value.isoformat() for key, value in self._last.items()})
+            )
+            os.replace(temporary, self.path)
+        except OSError as error:
+            log.warning("%s: cannot save the alert log: %s", self.path, error.strerror)
+
+
+class Alerts:
+    """Findings to destinations: each problem once (see :class:`AlertLog`), at least
+    ``minimum`` severity. ``notify`` takes findings as they come (open or final)."""
+
+    def __init__(
+        self,
+        destinations: Iterable[CommandAlert | WebhookAlert],
+        *,
+        minimum: Severity = Severity.WARNING,
+        log_of_sent: AlertLog | None = None,
+    ) -> None:
+        self.destinations = list(destinations)
+        self.minimum = minimum
+        self.sent = log_of_sent or AlertLog()
+
+    def notify(self, findings: Iterable[Finding]) -> int:
+        """Send the findings not sent yet; how many were sent."""
+        count = 0
+        for finding in findings:
+            if finding.severity < self.minimum or not self.sent.is_new(finding):
+                if finding.severity >= self.minimum:
+                    self.sent.record(finding)  # the same problem going on: keep it quiet
+                continue
+            for destination in self.destinations:
+                destination.send(finding)
+            self.sent.record(finding)
+            count += 1
+        return count
+
+    def close(self) -> None:
+        for destination in self.destinations:
+            destination.close()
+
+    def describe(self) -> list[str]:
+        """What each destination did, for a closing message."""
+        return [
+            f"{d.name}: {d.sent} sent, {d.failed} failed, {d.dropped} dropped"
+            for d in self.destinations
+        ]
