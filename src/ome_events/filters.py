@@ -50,17 +50,36 @@ def _name_key(text: str) -> str:
     return text.strip().lower().replace("-", "").replace("_", "")
 
 
-def _matcher(patterns: Iterable[str], *, fold: bool) -> Callable[[str], bool]:
-    """A memoised test "does this name match any of the patterns (exact or glob)?"."""
-    exact: set[str] = set()
-    globs: list[str] = []
-    for pattern in patterns:
-        key = _name_key(pattern) if fold else pattern
-        if _GLOB_CHARS.intersection(key):
-            globs.append(translate(key))
-        else:
-            exact.add(key)
-    regex = re.compile("|".join(globs), re.DOTALL) if globs else None
+class _Names:
+    """Exact names and globs, matched at once."""
+
+    def __init__(self, patterns: Iterable[str], fold: bool) -> None:
+        self.exact: set[str] = set()
+        globs: list[str] = []
+        for pattern in patterns:
+            key = _name_key(pattern) if fold else pattern
+            if _GLOB_CHARS.intersection(key):
+                globs.append(translate(key))
+            else:
+                self.exact.add(key)
+        self.regex = re.compile("|".join(globs), re.DOTALL) if globs else None
+        self.empty = not self.exact and self.regex is None
+
+    def __call__(self, key: str) -> bool:
+        return key in self.exact or (self.regex is not None and self.regex.match(key) is not None)
+
+
+def excluded(pattern: str) -> str | None:
+    """The name a ``!NAME`` pattern leaves out (None for a pattern that keeps)."""
+    return pattern[1:] if pattern.startswith("!") else None
+
+
+def _matcher(patterns: Iterable[str], *, fold: bool) -> Matcher:
+    """A memoised test "does this name match the patterns?": any of those that keep (exact
+    or glob; all names when there are only ``!`` patterns) and none of the ``!NAME`` ones."""
+    patterns = list(patterns)
+    keep = _Names((p for p in patterns if excluded(p) is None), fold)
+    drop = _Names((p[1:] for p in patterns if excluded(p) is not None), fold)
     memo: dict[str, bool] = {}
 
     def match(name: str) -> bool:
@@ -69,13 +88,29 @@ def _matcher(patterns: Iterable[str], *, fold: bool) -> Callable[[str], bool]:
         except KeyError:
             pass
         key = _name_key(name) if fold else name
-        found = key in exact or (regex is not None and regex.match(key) is not None)
+        found = (keep.empty or keep(key)) and (drop.empty or not drop(key))
         if len(memo) >= _MEMO_MAX:
             memo.clear()
         memo[name] = found
         return found
 
-    return match
+    return Matcher(match, only_excludes=keep.empty)
+
+
+@dataclass(frozen=True, slots=True)
+class Matcher:
+    """A name test; ``only_excludes``: the patterns only leave names out, so an event
+    without the field (no cause, no app) passes."""
+
+    test: Callable[[str], bool]
+    only_excludes: bool
+
+    def __call__(self, name: str) -> bool:
+        return self.test(name)
+
+    def of_optional(self, value: str | None) -> bool:
+        """The test of a field that may be missing."""
+        return self.only_excludes if value is None else self.test(value)
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +128,11 @@ class EventFilter:
         vhosts, apps, streams: names or globs on the parts of the source ID. An event whose
             source has no such part (a server or REST API event for ``apps``) does not match.
         grep: a regular expression searched in the summary (a string is compiled).
+        search: a regular expression searched in the event's whole JSON line (every field,
+            the snapshot included).
+
+    A name starting with ``!`` leaves names out: ``categories=("!rest",)`` keeps every
+    event but the REST API's; ``("stream", "!stream*deleted")`` mixes both.
         since: keep events at or after this time (inclusive).
         until: keep events before this time (exclusive).
 
@@ -116,6 +156,7 @@ class EventFilter:
     apps: tuple[str, ...] = ()
     streams: tuple[str, ...] = ()
     grep: re.Pattern[str] | str | None = None
+    search: re.Pattern[str] | str | None = None
     since: datetime | None = None
     until: datetime | None = None
     _test: Callable[[Event], bool] = field(init=False, repr=False, compare=False)
@@ -127,6 +168,8 @@ class EventFilter:
                 raise ValueError("since and until must be timezone-aware datetimes")
         if isinstance(self.grep, str):
             object.__setattr__(self, "grep", re.compile(self.grep))
+        if isinstance(self.search, str):
+            object.__setattr__(self, "search", re.compile(self.search))
         object.__setattr__(self, "_test", self._compile())
 
     def __call__(self, event: Event) -> bool:
@@ -207,6 +250,8 @@ class EventFilter:
         if fields.summary is not None:
             summary_ok = fields.summary
             tests.append(lambda e: summary_ok(e.summary))
+        if fields.event is not None:
+            tests.append(fields.event)
         return _all_of(tests) or (lambda e: True)
 
     def _field_tests(self) -> FieldTests:
@@ -215,13 +260,16 @@ class EventFilter:
         if self.min_level is not None:
             level_ok = _level_test(self.min_level)
         if self.categories:
-            wanted = {Category.lookup(name).value.lower() for name in self.categories}
+            wanted = {
+                ("!" if excluded(name) is not None else "")
+                + Category.lookup(name.removeprefix("!")).value.lower()
+                for name in self.categories
+            }
             category_ok = _matcher(wanted, fold=True)
         if self.types:
             type_ok = _matcher(self.types, fold=True)
         if self.causes:
-            cause_match = _matcher(self.causes, fold=True)
-            cause_ok = lambda cause: cause is not None and cause_match(cause)  # noqa: E731
+            cause_ok = _matcher(self.causes, fold=True).of_optional
         part_tests = [
             _part_test(attribute, _matcher(parts, fold=False))
             for parts, attribute in (
@@ -235,6 +283,10 @@ class EventFilter:
         if self.grep is not None:
             search = re.compile(self.grep).search
             summary_ok = lambda summary: search(summary) is not None  # noqa: E731
+        raw_ok = None
+        if self.search is not None:
+            anywhere = re.compile(self.search).search
+            raw_ok = lambda event: anywhere(_line_text(event)) is not None  # noqa: E731
         return FieldTests(
             level=level_ok,
             category=category_ok,
@@ -242,6 +294,7 @@ class EventFilter:
             cause=cause_ok,
             source_parts=_all_of(part_tests),
             summary=summary_ok,
+            event=raw_ok,
         )
 
 
@@ -259,6 +312,8 @@ class FieldTests:
     cause: Callable[[str | None], bool] | None = None
     source_parts: Callable[[SourceId], bool] | None = None
     summary: Callable[[str], bool] | None = None
+    #: A test on the whole event (``search``: its JSON line); not on line heads.
+    event: Callable[[Event], bool] | None = None
 
     @property
     def source(self) -> Callable[[str, str], bool] | None:
@@ -310,14 +365,18 @@ def _source_id(raw: str, category: str) -> SourceId:
         return source
 
 
-def _part_test(attribute: str, match: Callable[[str], bool]) -> Callable[[SourceId], bool]:
+def _part_test(attribute: str, match: Matcher) -> Callable[[SourceId], bool]:
     """A test on one part of a source ID (``raw``, ``vhost``, ``app``, ``stream``)."""
 
     def part_ok(source: SourceId) -> bool:
-        value: str | None = getattr(source, attribute)
-        return value is not None and match(value)
+        return match.of_optional(getattr(source, attribute))
 
     return part_ok
+
+
+def _line_text(event: Event) -> str:
+    """The event's JSON line as text (what ``--search`` looks in)."""
+    return event.to_json().decode("utf-8", "replace")
 
 
 def newest(items: Iterable[T], limit: int | None = None, offset: int = 0) -> Iterator[T]:

@@ -23,8 +23,21 @@ _UNITS = {
     "d": timedelta(days=1),
     "w": timedelta(weeks=1),
 }
-_DURATION = re.compile(r"(?P<number>\d+(?:\.\d+)?)\s*(?P<unit>ms|sec|min|s|m|h|d|w)")
-_RELATIVE = re.compile(r"-?\s*(?P<amount>(?:\d+(?:\.\d+)?\s*(?:ms|sec|min|s|m|h|d|w)\s*)+)(?:ago)?")
+# Words first (longest first), so "2 hours" is read as hours, not "2 h" and "ours".
+_WORDS = {
+    "milliseconds": "ms", "millisecond": "ms", "msecs": "ms", "msec": "ms",
+    "seconds": "s", "second": "s", "secs": "s",
+    "minutes": "min", "minute": "min", "mins": "min",
+    "hours": "h", "hour": "h", "hrs": "h", "hr": "h",
+    "days": "d", "day": "d",
+    "weeks": "w", "week": "w",
+}  # fmt: skip
+_UNIT = "|".join(sorted([*_WORDS, *_UNITS], key=len, reverse=True))
+_DURATION = re.compile(rf"(?P<number>\d+(?:\.\d+)?)\s*(?P<unit>{_UNIT})(?![a-z])")
+_RELATIVE = re.compile(
+    rf"-?\s*(?P<amount>(?:\d+(?:\.\d+)?\s*(?:{_UNIT})\s*,?\s*(?:and\s+)?)+)(?:ago)?"
+)
+_EPOCH = re.compile(r"@(?P<seconds>-?\d+(?:\.\d+)?)")
 
 
 def parse_duration(text: str) -> timedelta:
@@ -37,9 +50,10 @@ def parse_duration(text: str) -> timedelta:
     total = timedelta()
     position = 0
     for match in _DURATION.finditer(compact):
-        if compact[position : match.start()].strip():
+        if compact[position : match.start()].strip(" ,").removeprefix("and").strip():
             break
-        total += float(match["number"]) * _UNITS[match["unit"]]
+        unit = _WORDS.get(match["unit"], match["unit"])
+        total += float(match["number"]) * _UNITS[unit]
         position = match.end()
     if position == 0 or compact[position:].strip():
         raise ValueError(f"not a duration: {text!r} (examples: 90s, 30m, 1h30m, 2d)")
@@ -54,7 +68,9 @@ def parse_user_time(text: str, *, now: datetime, tz: tzinfo | None = None) -> da
 
     * ISO 8601 and common date-times: ``2025-03-26T05:21:46+09:00``, ``2025-03-26 05:00``,
       ``2025-03-26``, ``05:00`` (today);
-    * relative to now: ``-2h``, ``30m``, ``2h ago``, ``1h30m`` (always in the past);
+    * relative to now: ``-2h``, ``30m``, ``2h ago``, ``1h30m``, ``2 hours ago``,
+      ``1 day 3 hours ago`` (always in the past);
+    * seconds since 1970, as ``date +%s`` prints them: ``@1742983200``;
     * words: ``now``, ``today`` (midnight), ``yesterday`` (midnight), ``tomorrow``.
 
     Raises ValueError with the accepted forms when the text is none of them.
@@ -80,6 +96,12 @@ def parse_user_time(text: str, *, now: datetime, tz: tzinfo | None = None) -> da
     }
     if word in words:
         return words[word]
+    epoch = _EPOCH.fullmatch(word)
+    if epoch is not None:
+        try:
+            return datetime.fromtimestamp(float(epoch["seconds"]), zone)
+        except (OverflowError, OSError, ValueError) as error:
+            raise ValueError(f"not a time: {text!r} (seconds since 1970 out of range)") from error
     relative = _RELATIVE.fullmatch(word)
     if relative is not None:
         return local_now - parse_duration(relative["amount"])
@@ -88,7 +110,7 @@ def parse_user_time(text: str, *, now: datetime, tz: tzinfo | None = None) -> da
     except (ValueError, OverflowError) as error:
         raise ValueError(
             f"not a time: {text!r} (examples: 2025-03-26 05:00, 2025-03-26T05:00+09:00,"
-            " -2h, 30m, today, yesterday)"
+            " -2h, 30m, '2 hours ago', today, yesterday, @1742983200)"
         ) from error
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=zone)

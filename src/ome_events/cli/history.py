@@ -106,6 +106,12 @@ class History:
     def last(self, count: int | None, offset: int = 0) -> Iterator[Event]:
         """The ``count`` newest matching events before the ``offset`` newest, oldest first;
         ``count=None`` means all of them."""
+        from ome_events.cli.options import FromNth
+
+        if isinstance(count, FromNth):  # -n +N: from the N-th matching event on
+            from itertools import islice
+
+            return islice(iter(self), count - 1, None)
         if count is None and offset == 0:
             return iter(self)
         return iter(self.reader.last(count, offset))

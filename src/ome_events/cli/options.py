@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+from collections.abc import Iterable
 from datetime import UTC, datetime, tzinfo
 from typing import TYPE_CHECKING, Any
 
@@ -88,10 +89,20 @@ def _count(text: str) -> int:
     return value
 
 
+class FromNth(int):
+    """``-n +N``: from the N-th matching event on (as GNU ``tail -n +N``; ``+1`` is all)."""
+
+
 def count_or_all(text: str) -> int | None:
-    """``-n`` values: a number of events, or ``all`` (None)."""
-    if text.strip().lower() == "all":
+    """``-n`` values: a number of events, ``all`` (None), or ``+N`` (:class:`FromNth`)."""
+    stripped = text.strip().lower()
+    if stripped == "all":
         return None
+    if stripped.startswith("+"):
+        value = _count(stripped[1:])
+        if value < 1:
+            raise argparse.ArgumentTypeError("+N counts from 1 (+1 is the first event)")
+        return FromNth(value)
     return _count(text)
 
 
@@ -143,7 +154,8 @@ def add_filter_options(
     group = parser.add_argument_group(
         "filters",
         "Options combine (all must match); a list of values (commas, or the option repeated)"
-        " matches any of them.",
+        " matches any of them; a value starting with ! leaves those out"
+        " (--category '!rest' hides the REST API's events).",
     )
     group.add_argument(
         "--level",
@@ -179,8 +191,20 @@ def add_filter_options(
         metavar="GLOBS",
         help="globs on the source ID: '#default#app/*'",
     )
-    group.add_argument("--vhost", type=_names, action="extend", metavar="NAMES")
-    group.add_argument("--app", type=_names, action="extend", metavar="NAMES")
+    group.add_argument(
+        "--vhost",
+        type=_names,
+        action="extend",
+        metavar="NAMES",
+        help="virtual host names (globs allowed), from the source ID",
+    )
+    group.add_argument(
+        "--app",
+        type=_names,
+        action="extend",
+        metavar="NAMES",
+        help="application names (globs allowed), from the source ID",
+    )
     group.add_argument(
         "--stream",
         type=_names,
@@ -191,13 +215,25 @@ def add_filter_options(
     group.add_argument(
         "--grep", type=_regex, metavar="REGEX", help="a regular expression found in the summary"
     )
-    group.add_argument("-i", "--ignore-case", action="store_true", help="--grep ignores case")
     group.add_argument(
+        "--search",
+        type=_regex,
+        metavar="REGEX",
+        help="a regular expression found anywhere in the event's line (every field, snapshot)",
+    )
+    group.add_argument(
+        "-i", "--ignore-case", action="store_true", help="--grep and --search ignore case"
+    )
+    group.add_argument(
+        "-S",
         "--since",
         metavar="TIME",
-        help="from this time: 2025-03-26 05:00, ISO 8601, -2h, 30m, today, yesterday",
+        help=(
+            "from this time: 2025-03-26 05:00, ISO 8601, -2h, 30m, '2 hours ago', today,"
+            " yesterday, @1742983200 (seconds since 1970)"
+        ),
     )
-    group.add_argument("--until", metavar="TIME", help="before this time (same forms)")
+    group.add_argument("-U", "--until", metavar="TIME", help="before this time (same forms)")
     group.add_argument(
         "--utc",
         action="store_true",
@@ -272,9 +308,9 @@ def build_filter(args: argparse.Namespace, *, now: datetime | None = None) -> Ev
         raise UsageError(
             f"--since ({since.isoformat()}) is not before --until ({until.isoformat()})"
         )
-    grep = None
-    if args.grep is not None:
-        grep = re.compile(args.grep, re.IGNORECASE if args.ignore_case else 0)
+    flags = re.IGNORECASE if args.ignore_case else 0
+    grep = None if args.grep is None else re.compile(args.grep, flags)
+    search = None if getattr(args, "search", None) is None else re.compile(args.search, flags)
     return EventFilter(
         min_level=args.level,
         categories=tuple(args.category or ()),
@@ -285,6 +321,7 @@ def build_filter(args: argparse.Namespace, *, now: datetime | None = None) -> Ev
         apps=tuple(args.app or ()),
         streams=tuple(args.stream or ()),
         grep=grep,
+        search=search,
         since=since,
         until=until,
     )
@@ -315,12 +352,15 @@ def warn_unknown_names(args: argparse.Namespace) -> None:
         ("type", args.type, None),
         ("cause", args.cause, None),
     ]
-    known = {
-        "type": {_fold(t.value) for t in EventType},
-        "cause": {_fold(c.value) for c in Cause},
+    names = {
+        "category": [c.value for c in Category] + [c.short for c in Category],
+        "type": [t.value for t in EventType],
+        "cause": [c.value for c in Cause],
     }
+    known = {option: {_fold(name) for name in values} for option, values in names.items()}
     for option, values, lookup in checks:
-        for value in values or ():
+        for given in values or ():
+            value = given.removeprefix("!")
             if set("*?[") & set(value):
                 continue
             if lookup is not None:
@@ -328,7 +368,21 @@ def warn_unknown_names(args: argparse.Namespace) -> None:
             else:
                 found = _fold(value) in known[option]
             if not found:
-                warn(f"--{option} {value!r} is not a documented {option}; matching it as written")
+                hint = did_you_mean(value, names[option])
+                warn(
+                    f"--{option} {given!r} is not a documented {option}{hint};"
+                    " matching it as written"
+                )
+
+
+def did_you_mean(value: str, choices: Iterable[str]) -> str:
+    """``" (did you mean 'stream'?)"`` for the closest of ``choices`` (case, ``-`` and ``_``
+    ignored), or ``""`` when none is close."""
+    import difflib
+
+    by_key = {_fold(choice): choice for choice in choices}
+    close = difflib.get_close_matches(_fold(value), list(by_key), n=1, cutoff=0.6)
+    return f" (did you mean {by_key[close[0]]!r}?)" if close else ""
 
 
 def _fold(text: str) -> str:

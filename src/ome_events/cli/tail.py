@@ -16,6 +16,7 @@ from ome_events.cli.options import (
     command_filter,
     count_or_all,
     display_zone,
+    resolve_paths,
 )
 from ome_events.cli.render import make_writer
 from ome_events.cli.runtime import guarded, uninterrupted, warn
@@ -62,8 +63,8 @@ def register(parser: argparse.ArgumentParser) -> None:
         default=argparse.SUPPRESS,
         metavar="N",
         help=(
-            f"how many of the newest matching events to show, or 'all' (default:"
-            f" {DEFAULT_COUNT}; all with --since/--until)"
+            f"how many of the newest matching events to show, 'all', or +N to start at the"
+            f" N-th (default: {DEFAULT_COUNT}; all with --since/--until)"
         ),
     )
     parser.add_argument(
@@ -71,6 +72,12 @@ def register(parser: argparse.ArgumentParser) -> None:
         "--follow",
         action="store_true",
         help="after the last events, print new ones as OME writes them (across rollovers)",
+    )
+    parser.add_argument(
+        "-F",
+        dest="retry",
+        action="store_true",
+        help="-f that also waits for a log directory that does not exist yet (as tail -F)",
     )
     parser.add_argument(
         "--checkpoint",
@@ -103,6 +110,11 @@ def run(args: argparse.Namespace) -> int:
     """Show the events; returns the exit status."""
     parser: argparse.ArgumentParser = args._parser
     event_filter = command_filter(args)
+    if args.retry:
+        args.follow = True
+        missing = [p for p in resolve_paths(args) if p != "-" and not os.path.exists(p)]
+        if missing:
+            return guarded(lambda: _wait_for(args, missing, event_filter), interrupted_status=0)
     if not args.follow:
         for option in ("checkpoint", "poll"):
             if getattr(args, option):
@@ -168,6 +180,26 @@ def _follow(
     if history.several:
         return _follow_fleet_with_checkpoint(args, history, event_filter, writer, count, bad_line)
     return _follow_with_checkpoint(args, history, event_filter, writer, count, bad_line)
+
+
+def _wait_for(args: argparse.Namespace, missing: list[str], event_filter: EventFilter) -> int:
+    """``-F`` on a log that does not exist yet: say so, wait for it, show it from its start."""
+    from ome_events.follower import follow
+
+    for path in missing:
+        warn(f"{path} does not exist yet: waiting for it (-F)")
+    writer = make_writer(args, display_zone(args), servers=len(resolve_paths(args)) > 1)
+
+    def bad_line(error: ParseError) -> None:
+        warn(f"skipped bad line: {error}")
+
+    paths = resolve_paths(args)
+    with follow(paths, start="start", poll=args.poll, on_error=bad_line) as events:
+        for event in events:
+            if event_filter(event):
+                writer.write(event)
+                writer.flush()
+    return 0
 
 
 #: How often ``tail -f --checkpoint`` saves where it stands (and always when it stops).

@@ -1,0 +1,100 @@
+"""Operators' habits on the command line (real subprocesses): ``-n +N``, ``-F``, ``-S``/``-U``,
+``@epoch`` and ``N units ago``, ``!`` filters, ``--search`` over every field, and "did you
+mean" for typos, with the command's own usage."""
+
+from __future__ import annotations
+
+import json
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from tests.helpers.cli import UTC_DIR, UTC_EVENTS
+from tests.helpers.lines import event_line
+
+PATIENCE = 60.0
+
+
+def ome(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "ome_events", *args],
+        capture_output=True, text=True, check=False, timeout=PATIENCE,
+    )  # fmt: skip
+
+
+def json_lines(*args: str) -> list[dict[str, object]]:
+    result = ome("tail", "-n", "all", "--json", *args)
+    assert result.returncode == 0, result.stderr
+    return [json.loads(line) for line in result.stdout.splitlines()]
+
+
+def test_n_plus_starts_at_the_nth_event() -> None:
+    result = json_lines(str(UTC_DIR))
+    from_10 = [json.loads(x) for x in ome("tail", "-n", "+10", "--json", str(UTC_DIR)).stdout
+               .splitlines()]  # fmt: skip
+    assert from_10 == result[9:]
+    assert ome("tail", "-n", "+0", str(UTC_DIR)).returncode == 2
+
+
+def test_negative_filters() -> None:
+    everything = json_lines(str(UTC_DIR))
+    rest = [e for e in everything if e["category"] == "RestApiEvent"]
+    others = json_lines(str(UTC_DIR), "--category", "!rest")
+    assert len(others) == len(everything) - len(rest) > 0
+    assert all(e["category"] != "RestApiEvent" for e in others)
+    no_app = json_lines(str(UTC_DIR), "--app", "!app")
+    assert all(not str(e["sourceId"]).startswith("#default#app/") for e in no_app)
+    assert any(e["category"] == "ServerEvent" for e in no_app)  # events without an app stay
+
+
+def test_search_looks_in_every_field() -> None:
+    expected = [e for e in UTC_EVENTS if "hasBframes" in json.dumps(e)]
+    assert expected
+    assert len(json_lines(str(UTC_DIR), "--search", "hasBframes")) == len(expected)
+    assert json_lines(str(UTC_DIR), "--grep", "hasBframes") == []  # --grep: the summary only
+
+
+def test_since_until_short_forms_and_epoch() -> None:
+    long = json_lines(str(UTC_DIR), "--since", "2025-03-27T20:00:00+00:00",
+                      "--until", "2025-03-27T21:00:00+00:00")  # fmt: skip
+    short = json_lines(str(UTC_DIR), "-S", "@1743105600", "-U", "@1743109200")
+    assert long == short and long
+    ago = ome("tail", "-n", "all", "-S", "2 hours ago", str(UTC_DIR))
+    assert ago.returncode == 0, ago.stderr  # the sample is older: nothing, but understood
+
+
+def test_typos_get_suggestions_and_the_commands_usage() -> None:
+    result = ome("tail", "--lvel", "warning", str(UTC_DIR))
+    assert result.returncode == 2
+    assert "usage: ome-events tail" in result.stderr
+    assert "did you mean --level?" in result.stderr
+    typo = ome("tail", "--category", "stram", str(UTC_DIR))
+    assert "did you mean 'stream'?" in typo.stderr
+    cause = ome("analyze", "--cause", "bframe", str(UTC_DIR))
+    assert "did you mean 'BFrameDetected'?" in cause.stderr
+
+
+def test_capital_f_waits_for_a_log_that_does_not_exist_yet(tmp_path: Path) -> None:
+    folder = tmp_path / "not-yet"
+    tail = subprocess.Popen(
+        [sys.executable, "-m", "ome_events", "tail", "-F", "--poll", str(folder)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + PATIENCE
+        assert tail.stderr is not None and tail.stdout is not None
+        assert "waiting for it" in tail.stderr.readline()
+        folder.mkdir()
+        (folder / "events.log").write_bytes(event_line(summary="Stream created. Id: 7"))
+        line = tail.stdout.readline()
+        assert "Stream created. Id: 7" in line
+        assert time.monotonic() < deadline
+    finally:
+        tail.send_signal(signal.SIGINT)
+        assert tail.wait(timeout=PATIENCE) == 0
+        if tail.stdout:
+            tail.stdout.close()
+        if tail.stderr:
+            tail.stderr.close()
