@@ -34,8 +34,9 @@ exit status: 0 ok; 1 findings (analyze --fail-on) or a failure (missing path, un
 file); 2 usage error. 'ome-events COMMAND --help' for each command; docs/cli.md for all.
 """
 
-#: The commands, in the order ``--help`` lists them; each is a module of this package.
-COMMANDS: tuple[str, ...] = ("tail", "export", "stats", "analyze", "watch", "prune")
+#: The commands, in the order ``--help`` lists them; each is a module of this package
+#: (``lnav_format`` is the command ``lnav-format``).
+COMMANDS: tuple[str, ...] = ("tail", "export", "stats", "analyze", "watch", "prune", "lnav_format")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -51,8 +52,8 @@ def build_parser() -> argparse.ArgumentParser:
     for name in COMMANDS:
         module = importlib.import_module(f"ome_events.cli.{name}")
         command = add_command(
-            subparsers, name, summary=module.SUMMARY, description=module.DESCRIPTION,
-            epilog=module.EXAMPLES,
+            subparsers, name.replace("_", "-"), summary=module.SUMMARY,
+            description=module.DESCRIPTION, epilog=module.EXAMPLES,
         )  # fmt: skip
         module.register(command)
         command.set_defaults(_module=module)
