@@ -232,3 +232,33 @@ class TestPresentation:
         finding = report.findings[0]
         assert finding._repr_html_() == finding_html(finding)
         assert_only_own_markup(report._repr_html_())
+
+
+class TestViewTakesAnything:
+    """view() of a path, a list of paths, a DataFrame (whole or a slice): a table that
+    displays, with hostile text escaped."""
+
+    def test_a_path_and_a_list_of_paths(self) -> None:
+        from tests.helpers.lines import SAMPLES
+
+        from ome_events.jupyter import view
+
+        one = view(str(SAMPLES / "server-utc"))
+        both = view([SAMPLES / "server-utc", SAMPLES / "server-kst"])
+        assert one.total == 762 and both.total == 762 + 346
+        assert "<table" in one._repr_html_()
+
+    def test_a_dataframe_and_its_head(self, tmp_path: Path) -> None:
+        from ome_events.jupyter import to_dataframe, view
+
+        log = tmp_path / "events.log"
+        log.write_bytes(
+            event_line(summary="<script>alert(1)</script>", level="Warning")
+            + event_line(summary="second")
+        )
+        frame = to_dataframe(log)
+        shown = view(frame.head(1))._repr_html_()
+        assert "&lt;script&gt;" in shown and "<script>" not in shown
+        assert "1 row" in shown
+        whole = view(frame)
+        assert whole.total == 2 and "second" in str(whole)
