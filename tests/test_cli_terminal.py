@@ -236,9 +236,21 @@ class TestFollow:
 
 
 class TestProgress:
-    """stats on a large history shows a progress bar on the terminal, then removes it."""
+    """stats, analyze and export on a large history show a progress bar on the terminal,
+    then remove it."""
 
-    def test_progress_bar(self, pane: Pane, tmp_path: Path) -> None:
+    @pytest.mark.parametrize(
+        ("command", "count_of"),
+        [
+            ("stats --json", lambda text: json.loads(text)["events"]),
+            ("analyze --json", lambda text: json.loads(text)["summary"]["events"]),
+            ("export --format jsonl", lambda text: len(text.splitlines())),
+        ],
+        ids=["stats", "analyze", "export"],
+    )
+    def test_progress_bar(
+        self, pane: Pane, tmp_path: Path, command: str, count_of: Callable[[str], int]
+    ) -> None:
         """A bar counting megabytes appears on stderr while reading; stdout stays clean."""
         line = event_line(summary="REST API requested. Method: GET, Path: /v1/stats/current")
         count = 48_000_000 // len(line) + 1  # above the 32 MiB threshold
@@ -246,7 +258,7 @@ class TestProgress:
         log.write_bytes(line * count)
         out = tmp_path / "stats.json"
         pane.type(
-            f"{OME_EVENTS} stats {shlex.quote(str(log))} --json > {shlex.quote(str(out))};"
+            f"{OME_EVENTS} {command} {shlex.quote(str(log))} > {shlex.quote(str(out))};"
             " echo status-done=$?"
         )
         finished = re.compile(r"^status-done=\d+$", re.M)
@@ -257,7 +269,7 @@ class TestProgress:
         screen = pane.wait_for(lambda s: bool(finished.search(s)))
         assert "status-done=0" in screen
         assert "reading" not in screen  # the bar is gone once done
-        assert json.loads(out.read_text())["events"] == count
+        assert count_of(out.read_text()) == count
 
 
 def numbered(number: int, level: str = "Info") -> bytes:

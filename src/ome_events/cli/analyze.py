@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 from ome_events.analyze.findings import MAX_BAD_SHARE
 from ome_events.cli.findings import finding_lines, finding_text
 from ome_events.cli.options import add_filter_options, add_path_argument, command_filter
+from ome_events.cli.progress import add_progress_option, with_progress
 from ome_events.cli.runtime import guarded
 from ome_events.cli.style import SEVERITY_STYLES, color_wanted
 from ome_events.filters import EventFilter
@@ -110,6 +111,7 @@ def register(parser: argparse.ArgumentParser) -> None:
             f"(default {MAX_BAD_SHARE * 100:g}%%)"
         ),
     )
+    add_progress_option(report)
     report.add_argument(
         "--color",
         choices=("auto", "always", "never"),
@@ -146,7 +148,8 @@ def _analyze(args: argparse.Namespace, history: History, event_filter: EventFilt
     from ome_events.analyze import Severity, analyze
 
     chosen = _chosen_events(event_filter)
-    events = iter(history) if chosen is None else (e for e in history if chosen(e))
+    read = with_progress(args, history, iter(history))
+    events = read if chosen is None else (e for e in read if chosen(e))
     report = analyze(events, bad_lines=0)
     status = history.finish()
     reader = history.reader

@@ -18,6 +18,7 @@ from ome_events.cli.options import (
     command_filter,
     display_zone,
 )
+from ome_events.cli.progress import add_progress_option, with_progress
 from ome_events.cli.runtime import guarded, warn
 
 EXAMPLES = """\
@@ -93,6 +94,7 @@ def register(parser: argparse.ArgumentParser) -> None:
             " recovered from it"
         ),
     )
+    add_progress_option(output)
     add_filter_options(parser)
 
 
@@ -122,7 +124,7 @@ def run(args: argparse.Namespace) -> int:
         from ome_events.export import IpRedactor, write_csv, write_jsonl
 
         redactor = IpRedactor() if args.redact_ip else None
-        events = history.last(args.limit, args.offset)
+        events = with_progress(args, history, history.last(args.limit, args.offset))
         if fmt == "csv":
             with _open_text(args.output) as out:
                 count = write_csv(events, out, tz=display_zone(args), redactor=redactor)
@@ -145,7 +147,7 @@ def _parquet(args: argparse.Namespace, history: History) -> int:
         return 1
     try:
         count = write_parquet(
-            history.last(args.limit, args.offset),
+            with_progress(args, history, history.last(args.limit, args.offset)),
             args.output,
             partition_by_server=args.partition_by_server,
             hourly=args.hourly,

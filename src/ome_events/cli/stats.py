@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from datetime import datetime, timedelta, tzinfo
 from typing import TYPE_CHECKING, Any
 
@@ -18,8 +17,8 @@ from ome_events.cli.options import (
     command_filter,
     display_zone,
 )
+from ome_events.cli.progress import add_progress_option, with_progress
 from ome_events.cli.runtime import guarded
-from ome_events.cli.style import is_terminal
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -44,8 +43,6 @@ AUTO_MAX_BUCKETS = 60
 # Empty buckets are listed between the first and the last event's, unless that would make more
 # than this many rows (events years apart: a stray time far in the past or future).
 MAX_LISTED_BUCKETS = 10_000
-#: A history at least this large (bytes, uncompressed) gets a progress bar on a terminal.
-PROGRESS_BYTES = 32 * 1024 * 1024
 #: Rows of the sources table.
 TOP_SOURCES = 10
 #: Width of the histogram bars, in characters.
@@ -77,15 +74,7 @@ def register(parser: argparse.ArgumentParser) -> None:
             f" {AUTO_MAX_BUCKETS} buckets); buckets start on the clock in the zone shown"
         ),
     )
-    group.add_argument(
-        "--progress",
-        action=argparse.BooleanOptionalAction,
-        default=None,
-        help=(
-            "a progress bar on standard error (default: when it is a terminal and the"
-            " history is large)"
-        ),
-    )
+    add_progress_option(group)
     add_filter_options(parser)
     add_output_options(parser, snapshot=False)
 
@@ -220,7 +209,7 @@ def run(args: argparse.Namespace) -> int:
 
         stats = Stats(zone, base=_base_for(args.every))
         samples = ServerStatsSummary()  # the Analytics log's ServerStat series
-        for event in _with_progress(args, history, history.last(args.limit, args.offset)):
+        for event in with_progress(args, history, history.last(args.limit, args.offset)):
             stats.add(event)
             samples.add(event)
         status = history.finish()
@@ -242,50 +231,6 @@ def _base_for(every: str) -> int:
         return 60
     step = _step_seconds(every)
     return 60 if step % 60 == 0 else step
-
-
-def _with_progress(
-    args: argparse.Namespace, history: History, events: Iterable[Event]
-) -> Iterator[Event]:
-    wanted = args.progress
-    if wanted is False or history.is_stdin:
-        yield from events
-        return
-    if wanted is None and not is_terminal(sys.stderr):
-        yield from events
-        return
-    files = history.files()
-    total = sum(size for _, size in files)
-    if wanted is None and total < PROGRESS_BYTES:
-        yield from events
-        return
-
-    from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
-
-    from ome_events.cli.style import color_wanted, make_console
-
-    # Where each file starts in the whole history, so an event's origin (file, offset) is a
-    # position in it.
-    starts: dict[str | None, int] = {}
-    position = 0
-    for log_file, size in files:
-        starts[os.fspath(log_file.path)] = position
-        position += size
-    console = make_console(color=color_wanted(args.color, sys.stderr), stderr=True)
-    columns = (
-        TextColumn("reading"),
-        BarColumn(),
-        DownloadColumn(),
-        TimeRemainingColumn(),
-    )
-    with Progress(*columns, console=console, transient=True) as progress:
-        task = progress.add_task("reading", total=max(total, 1))
-        for count, event in enumerate(events):
-            if count % 4096 == 0 and event.origin is not None:
-                origin = event.origin
-                progress.update(task, completed=starts.get(origin.file, 0) + origin.offset)
-            yield event
-        progress.update(task, completed=total)
 
 
 def _iso(time: datetime | None, zone: tzinfo | None) -> str | None:
