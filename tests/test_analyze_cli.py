@@ -306,3 +306,27 @@ class TestWatch:
         watch.wait_for(lambda text: text.startswith("# watching"))
         assert watch.stop(signal.SIGTERM) == 0
         assert "Traceback" not in watch.close()
+
+
+@pytest.mark.slow
+class TestWatchJsonAndPaths:
+    def test_json_records(self, tmp_path: Path, watcher: Callable[..., Watcher]) -> None:
+        """--json: one object per start, opened problem and end, each parseable."""
+        log = tmp_path / "events.log"
+        log.write_bytes(line(0, "ServerStarted", SERVER, "Server started. Name: o, Version: 1"))
+        watch = watcher(str(tmp_path), "--json", "--poll", "--from-start")
+        append(log, created(10, 110), prepared(10.2, 110))
+        start = json.loads(watch.wait_for(lambda text: '"start"' in text))
+        assert start["stream"] == "#default#app/cam1" and start["id"] == "110"
+        assert start["server"] == tmp_path.name
+        append(log, abnormal(17, "BFrameDetected"))
+        opened = json.loads(watch.wait_for(lambda text: '"open"' in text))
+        assert opened["finding"]["kind"] == "bframes"
+        assert watch.stop() == 0
+        assert all(json.loads(text) for text in watch.seen)  # nothing but JSON on stdout
+
+    def test_a_missing_path_is_status_1_as_everywhere(self, tmp_path: Path) -> None:
+        for command in ("watch", "tail", "stats", "export", "analyze"):
+            result = ome(command, str(tmp_path / "nope"))
+            assert result.returncode == 1, command
+            assert f"no such file or directory: {tmp_path / 'nope'}" in result.stderr, command

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from ome_events.position import Position
     from ome_events.reader import EventReader, MergedReader
 
-__all__ = ["History", "with_history"]
+__all__ = ["History", "check_paths", "with_history"]
 
 
 class History:
@@ -61,14 +61,8 @@ class History:
         Raises FileNotFoundError when PATH is missing, or is a directory without any
         ``events.log`` file (unless ``follow``: a follower waits for one to appear).
         """
-        from ome_events.files import find_log_files
-
         paths = resolve_paths(args)
-        for path in paths:
-            if path != "-" and not os.path.exists(path):
-                raise FileNotFoundError(f"no such file or directory: {path}")
-            if not follow and os.path.isdir(path) and not find_log_files(path):
-                raise FileNotFoundError(f"no events.log (or rotated events.log.*) in {path}")
+        check_paths(paths, follow=follow)
         return cls(paths, event_filter, follow=follow)
 
     @property
@@ -163,6 +157,19 @@ class History:
             warn(f"{len(problems)} file{plural} could not be read in full (see above)")
             return 1
         return 0
+
+
+def check_paths(paths: list[str], *, follow: bool = False) -> None:
+    """The one check (and wording) of every command for its PATHs: FileNotFoundError for a
+    missing path, or a directory without any ``events.log`` file (unless ``follow``: a
+    follower waits for one to appear)."""
+    from ome_events.files import find_log_files
+
+    for path in paths:
+        if path != "-" and not os.path.exists(path):
+            raise FileNotFoundError(f"no such file or directory: {path}")
+        if not follow and os.path.isdir(path) and not find_log_files(path):
+            raise FileNotFoundError(f"no events.log (or rotated events.log.*) in {path}")
 
 
 def with_history(

@@ -85,6 +85,14 @@ def register(parser: argparse.ArgumentParser) -> None:
         help="write plain lines even on a terminal (the default when not on one)",
     )
     parser.add_argument(
+        "--json",
+        action="store_true",
+        help=(
+            "one JSON object per line for each start, end, opened problem and finding"
+            ' ({"what": "start"|"end"|"open"|"finding", ...})'
+        ),
+    )
+    parser.add_argument(
         "--checkpoint",
         metavar="FILE",
         help=(
@@ -153,6 +161,13 @@ def _watch(args: argparse.Namespace) -> int:
         args._parser.error(str(error))
     if "-" in paths:
         args._parser.error("watch follows log files: '-' (standard input) is not one")
+    from ome_events.cli.history import check_paths
+
+    try:
+        check_paths(paths, follow=True)
+    except FileNotFoundError as error:
+        print(f"ome-events: {error}", file=sys.stderr)
+        return 1
     try:
         hooks = _Hooks.from_args(args)
     except (ImportError, OSError, ValueError) as error:
@@ -179,10 +194,10 @@ def _watch(args: argparse.Namespace) -> int:
                 events.put(None)
 
         threading.Thread(target=pump, name="ome-events-follow", daemon=True).start()
-        fancy = not args.plain and is_terminal(sys.stdout)
+        fancy = not args.plain and not args.json and is_terminal(sys.stdout)
         shown = ", ".join(paths)
         several = len(paths) > 1
-        view: _View = _LiveView(shown) if fancy else _PlainView(shown, several)
+        view: _View = _LiveView(shown) if fancy else _PlainView(shown, several, json=args.json)
         with view:
             status = _loop(events, Analysis(), view, hooks)
     except (FileNotFoundError, NotADirectoryError, PermissionError, ValueError) as error:
@@ -352,40 +367,64 @@ def _short(value: Any) -> str:
 class _PlainView(_View):
     """One line per happening, flushed at once (for pipes, files and ``grep``)."""
 
-    def __init__(self, path: str, servers: bool = False) -> None:
+    def __init__(self, path: str, servers: bool = False, *, json: bool = False) -> None:
         self._announced: set[tuple[str, str, Any]] = set()
-        self._live: dict[str, Any] = {}
+        self._live: dict[tuple[str | None, str], Any] = {}
         self._servers = servers
-        self._write(f"# watching {safe(path)} (Ctrl-C to stop)")
+        self._json = json
+        if not json:
+            self._write(f"# watching {safe(path)} (Ctrl-C to stop)")
 
     def _write(self, line: str) -> None:
         sys.stdout.write(line + "\n")
         sys.stdout.flush()
 
+    def _name(self, server: str | None, stream: str) -> str:
+        return _named(server, stream) if self._servers else stream
+
+    def _record(self, what: str, **data: Any) -> None:
+        import orjson
+
+        self._write(orjson.dumps({"what": what, **data}, default=str).decode())
+
     def found(self, findings: list[Finding], *, final: bool) -> None:
         for finding in findings:
             self._announced.discard(_key(finding))
-            self._write(one_line(finding, self._servers))
+            if self._json:
+                self._record("finding", finding=finding.to_json())
+            else:
+                self._write(one_line(finding, self._servers))
 
     def refresh(self, analysis: Analysis) -> None:
         live = {
-            _named(server, source): (sid, first)
+            (server, str(source)): (sid, first)
             for server, source, sid, first, _ in analysis.active_sessions()
         }
-        for stream, (sid, first) in live.items():
-            if self._live.get(stream) != (sid, first):
+        for (server, stream), (sid, first) in live.items():
+            if self._live.get((server, stream)) != (sid, first):
+                if self._json:
+                    self._record("start", server=server, stream=stream, id=sid,
+                                 time=first.isoformat())  # fmt: skip
+                    continue
                 ident = f" (Id {sid})" if sid else ""
-                self._write(f"{_time(first)}  start    {safe(stream)}{ident}")
+                self._write(f"{_time(first)}  start    {safe(self._name(server, stream))}{ident}")
         now = analysis.now
-        for stream in self._live.keys() - live.keys():
-            when = _time(now) if now is not None else "?"
-            self._write(f"{when}  end      {safe(stream)}")
+        for server, stream in self._live.keys() - live.keys():
+            if self._json:
+                when = None if now is None else now.isoformat()
+                self._record("end", server=server, stream=stream, time=when)
+                continue
+            shown = _time(now) if now is not None else "?"
+            self._write(f"{shown}  end      {safe(self._name(server, stream))}")
         self._live = live
         for finding in analysis.pending():
             key = _key(finding)
             if key in self._announced:
                 continue
             self._announced.add(key)
+            if self._json:
+                self._record("open", finding=finding.to_json())
+                continue
             self._write(
                 f"{_time(finding.first)}  open     {finding.severity.value}  {finding.kind}"
                 f"  {safe(finding.subject)}: {safe(finding.message)}"
