@@ -126,3 +126,19 @@ def test_no_cycles() -> None:
     for node in sorted(edges):
         if node not in state:
             visit(node, [node])
+
+
+def test_help_imports_no_analyzer_nor_heavy_library() -> None:
+    """``ome-events --help`` builds every command's options: that must not import the
+    analyzers, pandas, pyarrow, rich or prometheus_client (start-up stays fast)."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from ome_events.cli.main import build_parser; build_parser();"
+        "print(','.join(m for m in ('ome_events.analyze', 'pandas', 'pyarrow', 'rich',"
+        " 'prometheus_client', 'pyspark') if m in sys.modules))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            check=True, timeout=120)  # fmt: skip
+    assert result.stdout.strip() == ""

@@ -18,7 +18,18 @@ line is lost: every reader in this package continues with the next line.
 
 from __future__ import annotations
 
-__all__ = ["CheckpointError", "CheckpointLocked", "LogFileError", "OmeEventsError", "ParseError"]
+__all__ = [
+    "MAX_BAD_SHARE",
+    "CheckpointError",
+    "CheckpointLocked",
+    "LogFileError",
+    "OmeEventsError",
+    "ParseError",
+]
+
+#: Bad lines above this share of the lines read make a read untrustworthy (a report built on
+#: it is not an all-clear: ``Report.input_problem``, ``analyze --max-bad-lines``).
+MAX_BAD_SHARE = 0.01
 
 
 class OmeEventsError(Exception):

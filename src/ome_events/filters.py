@@ -265,9 +265,9 @@ class EventFilter:
                 + Category.lookup(name.removeprefix("!")).value.lower()
                 for name in self.categories
             }
-            category_ok = _matcher(wanted, fold=True)
+            category_ok = _matcher(wanted, fold=True).test  # the plain function: hot path
         if self.types:
-            type_ok = _matcher(self.types, fold=True)
+            type_ok = _matcher(self.types, fold=True).test
         if self.causes:
             cause_ok = _matcher(self.causes, fold=True).of_optional
         part_tests = [

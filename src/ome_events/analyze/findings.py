@@ -15,6 +15,7 @@ from enum import StrEnum
 from types import MappingProxyType
 from typing import Any
 
+from ome_events.errors import MAX_BAD_SHARE
 from ome_events.model import Origin, SourceId, SourceKind
 
 __all__ = [
@@ -395,10 +396,6 @@ class ServerRow:
             "version": self.version,
             "starts": self.starts,
         }
-
-
-#: Bad lines above this share of the lines read make a report's input untrustworthy.
-MAX_BAD_SHARE = 0.01
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,12 +21,11 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from ome_events.analyze.findings import MAX_BAD_SHARE
-from ome_events.cli.findings import finding_lines, finding_text
 from ome_events.cli.options import add_filter_options, add_path_argument, command_filter
 from ome_events.cli.progress import add_progress_option, with_progress
 from ome_events.cli.runtime import guarded
 from ome_events.cli.style import SEVERITY_STYLES, color_wanted
+from ome_events.errors import MAX_BAD_SHARE
 from ome_events.filters import EventFilter
 from ome_events.text import escape_controls as safe
 
@@ -335,7 +334,7 @@ def plain_report(
             continue
         lines += ["", f"{_SEVERITY_TITLES[severity]} ({len(chosen)})"]
         for finding in chosen:
-            lines += finding_lines(finding, several)
+            lines += _finding_lines(finding, several)
     if not tables:
         return lines
     if report.streams:
@@ -370,6 +369,18 @@ def plain_report(
             )
         lines += _columns(rows)
     return lines
+
+
+def _finding_lines(finding: Finding, several: bool) -> list[str]:
+    from ome_events.cli.findings import finding_lines  # imports the analyzers: not for --help
+
+    return finding_lines(finding, several)
+
+
+def _finding_text(finding: Finding, several: bool) -> list[Any]:
+    from ome_events.cli.findings import finding_text
+
+    return finding_text(finding, several)
 
 
 def _columns(rows: Sequence[Sequence[str]]) -> list[str]:
@@ -407,7 +418,7 @@ def _print_rich(
         console.print()
         console.print(Text(f"{_SEVERITY_TITLES[severity]} ({len(chosen)})", style=style))
         for finding in chosen:
-            for text in finding_text(finding, several):
+            for text in _finding_text(finding, several):
                 console.print(text)
     if not tables:
         return

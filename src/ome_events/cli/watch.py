@@ -23,7 +23,6 @@ import os
 import sys
 from typing import TYPE_CHECKING, Any
 
-from ome_events.cli.findings import one_line
 from ome_events.cli.options import UsageError, add_path_argument, resolve_paths
 from ome_events.cli.style import SEVERITY_STYLES
 from ome_events.text import escape_controls as safe
@@ -393,6 +392,8 @@ class _PlainView(_View):
             if self._json:
                 self._record("finding", finding=finding.to_json())
             else:
+                from ome_events.cli.findings import one_line
+
                 self._write(one_line(finding, self._servers))
 
     def refresh(self, analysis: Analysis) -> None:
