@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from tests.helpers.lines import event_line
+from tests.helpers.unprivileged import shared_dir  # noqa: F401 (a fixture)
 
 import ome_events
 from ome_events.follower.checkpoint import Checkpoint
@@ -163,3 +164,30 @@ def test_plan_is_pure(log_dir: Path) -> None:
     plan = plan_prune(log_dir, older_than=timedelta(days=30), now=NOW)
     assert [a.action for a in plan] == ["remove", "remove"]
     assert names(log_dir) == before
+
+
+def test_an_unreadable_file_is_kept_with_the_reason_and_the_rest_is_done(
+    shared_dir: Path,  # noqa: F811 (the fixture)
+) -> None:
+    """As an unprivileged user (root reads anything): a rotated file of mode 000 is kept and
+    named with the reason; the other old files are still removed; the status says it."""
+    from tests.helpers.unprivileged import prefix
+
+    folder = shared_dir / "edge1"
+    folder.mkdir()
+    folder.chmod(0o777)
+    for days in (45, 40, 3):
+        (folder / dated(days)).write_bytes(day_lines(days))
+        (folder / dated(days)).chmod(0o666)
+    (folder / "events.log").write_bytes(day_lines(0.01))
+    (folder / dated(40)).chmod(0o000)
+    result = subprocess.run(
+        [*prefix(), sys.executable, "-m", "ome_events", "prune", str(folder),
+         "--older-than", "30d"],
+        capture_output=True, text=True, check=False, timeout=120,
+    )  # fmt: skip
+    assert not (folder / dated(45)).exists()
+    assert (folder / dated(40)).exists()
+    assert f"kept         {folder / dated(40)}" in result.stdout
+    assert "cannot read it" in result.stdout
+    assert (folder / dated(3)).exists()
