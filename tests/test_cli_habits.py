@@ -98,3 +98,26 @@ def test_capital_f_waits_for_a_log_that_does_not_exist_yet(tmp_path: Path) -> No
             tail.stdout.close()
         if tail.stderr:
             tail.stderr.close()
+
+
+def test_one_clock_in_every_command() -> None:
+    """The Korean sample's last event is shown at the same time by tail and analyze: the
+    local zone by default (said once in analyze's summary), UTC with a Z under --utc."""
+    import os
+
+    from tests.helpers.cli import KST_DIR
+
+    def run(*args: str) -> str:
+        env = {**os.environ, "TZ": "Asia/Seoul"}
+        return subprocess.run(
+            [sys.executable, "-m", "ome_events", *args], capture_output=True, text=True,
+            check=True, timeout=PATIENCE, env=env,
+        ).stdout  # fmt: skip
+
+    clocks = {(): "(local time, KST, UTC+09:00)", ("--utc",): "(UTC)"}
+    for extra, named in clocks.items():
+        last_in_tail = run("tail", "-n", "1", *extra, str(KST_DIR)).split("  ")[0].split()[:2]
+        summary = run("analyze", "--color", "never", *extra, str(KST_DIR)).splitlines()
+        [span] = [line for line in summary if line.startswith("from ")]
+        assert span.endswith(f" to {' '.join(last_in_tail)} {named}"), (span, last_in_tail)
+    assert run("tail", "-n", "1", str(KST_DIR)).startswith("2025-03-28 23:30:00.293 ")

@@ -21,7 +21,12 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from ome_events.cli.options import add_filter_options, add_path_argument, command_filter
+from ome_events.cli.options import (
+    add_filter_options,
+    add_path_argument,
+    command_filter,
+    display_zone,
+)
 from ome_events.cli.progress import add_progress_option, with_progress
 from ome_events.cli.runtime import guarded
 from ome_events.cli.style import SEVERITY_STYLES, color_wanted
@@ -31,6 +36,7 @@ from ome_events.text import escape_controls as safe
 
 if TYPE_CHECKING:
     from collections.abc import Callable
+    from datetime import tzinfo
 
     from ome_events.analyze import Finding, Report, StreamRow
     from ome_events.cli.history import History
@@ -176,9 +182,11 @@ def _analyze(args: argparse.Namespace, history: History, event_filter: EventFilt
         tables = bool(args.all)  # --kind alone: the findings of those kinds, in full
         if color_wanted(args.color, sys.stdout):
             _print_rich(report, path, force=args.color == "always", max_bad=args.max_bad_lines,
-                        tables=tables)  # fmt: skip
+                        tables=tables, zone=display_zone(args))  # fmt: skip
         else:
-            text = plain_report(report, path, max_bad=args.max_bad_lines, tables=tables)
+            text = plain_report(
+                report, path, max_bad=args.max_bad_lines, tables=tables, zone=display_zone(args)
+            )
             sys.stdout.write("\n".join(text) + "\n")
     else:
         _print_digest(args, report, path)
@@ -229,8 +237,9 @@ def _shown(finding: Finding, event_filter: EventFilter, kinds: list[str] | None)
 def _print_digest(args: argparse.Namespace, report: Report, path: str) -> None:
     from ome_events.cli.digest import digest_lines
 
-    lines = digest_lines(report, summary_lines(report, path, args.max_bad_lines),
-                         examples=max(args.examples, 1))  # fmt: skip
+    zone = display_zone(args)
+    lines = digest_lines(report, summary_lines(report, path, args.max_bad_lines, zone),
+                         examples=max(args.examples, 1), zone=zone)  # fmt: skip
     if not color_wanted(args.color, sys.stdout):
         sys.stdout.write("\n".join(text for text, _ in lines) + "\n")
         return
@@ -258,8 +267,10 @@ def _share(text: str) -> float:
 # -- plain text ------------------------------------------------------------------------------
 
 
-def _time(value: Any) -> str:
-    return str(value.isoformat(sep=" ", timespec="milliseconds"))
+def _time(value: Any, zone: tzinfo | None = None) -> str:
+    from ome_events.cli.render import format_time
+
+    return format_time(value, zone)
 
 
 def _duration(seconds: float) -> str:
@@ -274,7 +285,9 @@ def _uptime(row: StreamRow) -> str:
     return ("≥" if row.partial else "") + _duration(row.uptime_seconds)
 
 
-def summary_lines(report: Report, path: str, max_bad: float = MAX_BAD_SHARE) -> list[str]:
+def summary_lines(
+    report: Report, path: str, max_bad: float = MAX_BAD_SHARE, zone: tzinfo | None = None
+) -> list[str]:
     """The summary at the top of the report: first what the input was worth (a report of
     an input that could not be read is never an all-clear), then what it holds."""
     lines = [f"ome-events analyze: {safe(path)}"]
@@ -288,7 +301,10 @@ def summary_lines(report: Report, path: str, max_bad: float = MAX_BAD_SHARE) -> 
         + (f", {report.unreadable_files} files not read in full" if report.unreadable_files else "")
     )
     if report.first_event is not None and report.last_event is not None:
-        lines.append(f"from {_time(report.first_event)} to {_time(report.last_event)}")
+        lines.append(
+            f"from {_time(report.first_event, zone)} to {_time(report.last_event, zone)}"
+            f" ({_zone_name(zone)})"
+        )
     for server in report.servers:
         starts = "started once" if server.starts == 1 else f"started {server.starts} times"
         log = f"[{safe(server.server)}] " if server.server and _several(report) else ""
@@ -322,11 +338,16 @@ def _stream_name(report: Report, row: StreamRow) -> str:
 
 
 def plain_report(
-    report: Report, path: str, max_bad: float = MAX_BAD_SHARE, *, tables: bool = True
+    report: Report,
+    path: str,
+    max_bad: float = MAX_BAD_SHARE,
+    *,
+    tables: bool = True,
+    zone: tzinfo | None = None,
 ) -> list[str]:
     """The whole report as plain text lines (no colour); ``tables=False`` leaves out the
     stream and endpoint tables."""
-    lines = summary_lines(report, path, max_bad)
+    lines = summary_lines(report, path, max_bad, zone)
     several = _several(report)
     for severity in ("error", "warning", "info"):
         chosen = [f for f in report.findings if f.severity.value == severity]
@@ -334,7 +355,7 @@ def plain_report(
             continue
         lines += ["", f"{_SEVERITY_TITLES[severity]} ({len(chosen)})"]
         for finding in chosen:
-            lines += _finding_lines(finding, several)
+            lines += _finding_lines(finding, several, zone)
     if not tables:
         return lines
     if report.streams:
@@ -371,16 +392,29 @@ def plain_report(
     return lines
 
 
-def _finding_lines(finding: Finding, several: bool) -> list[str]:
+def _finding_lines(finding: Finding, several: bool, zone: tzinfo | None) -> list[str]:
     from ome_events.cli.findings import finding_lines  # imports the analyzers: not for --help
 
-    return finding_lines(finding, several)
+    return finding_lines(finding, several, zone)
 
 
-def _finding_text(finding: Finding, several: bool) -> list[Any]:
+def _finding_text(finding: Finding, several: bool, zone: tzinfo | None) -> list[Any]:
     from ome_events.cli.findings import finding_text
 
-    return finding_text(finding, several)
+    return finding_text(finding, several, zone)
+
+
+def _zone_name(zone: tzinfo | None) -> str:
+    """How the report says which clock its times are on."""
+    if zone is not None:
+        return "UTC"
+    from datetime import datetime
+
+    local = datetime.now().astimezone()
+    offset = local.strftime("%z")
+    if offset == "+0000":
+        return "local time, UTC"
+    return f"local time, {local.tzname()}, UTC{offset[:3]}:{offset[3:]}"
 
 
 def _columns(rows: Sequence[Sequence[str]]) -> list[str]:
@@ -399,6 +433,7 @@ def _print_rich(
     force: bool = False,
     max_bad: float = MAX_BAD_SHARE,
     tables: bool = True,
+    zone: tzinfo | None = None,
 ) -> None:
     from rich import box
     from rich.console import Console
@@ -407,7 +442,7 @@ def _print_rich(
 
     console = Console(highlight=False, soft_wrap=False, force_terminal=True if force else None)
     several = _several(report)
-    for line in summary_lines(report, path, max_bad):
+    for line in summary_lines(report, path, max_bad, zone):
         style = "bold red" if line.startswith("INPUT NOT TRUSTED") else ""
         console.print(Text(line, style=style))
     for severity in ("error", "warning", "info"):
@@ -418,7 +453,7 @@ def _print_rich(
         console.print()
         console.print(Text(f"{_SEVERITY_TITLES[severity]} ({len(chosen)})", style=style))
         for finding in chosen:
-            for text in _finding_text(finding, several):
+            for text in _finding_text(finding, several, zone):
                 console.print(text)
     if not tables:
         return

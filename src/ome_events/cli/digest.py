@@ -5,9 +5,11 @@ out as styled lines (plain text on a pipe, colours on a terminal)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import tzinfo
 from typing import TYPE_CHECKING
 
 from ome_events.cli.findings import subject_text
+from ome_events.cli.render import format_span, format_time
 from ome_events.text import escape_controls as safe
 
 if TYPE_CHECKING:
@@ -33,19 +35,19 @@ def _cut(text: str, width: int = EXAMPLE_WIDTH) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-def _when(group: FindingGroup) -> str:
-    same_day = group.first.date() == group.last.date()
-    last = group.last.strftime("%H:%M:%S" if same_day else "%Y-%m-%d %H:%M:%S")
-    return f"{group.first.strftime('%Y-%m-%d %H:%M:%S')} - {last}"
+def _when(group: FindingGroup, zone: tzinfo | None) -> str:
+    return format_span(group.first, group.last, zone)
 
 
-def _group_lines(group: FindingGroup, examples: int, several: bool) -> list[Line]:
+def _group_lines(
+    group: FindingGroup, examples: int, several: bool, zone: tzinfo | None
+) -> list[Line]:
     style = _STYLES[group.severity.value]
-    lines: list[Line] = [(f"  {group.kind}: {group.reach}  ({_when(group)})", style)]
+    lines: list[Line] = [(f"  {group.kind}: {group.reach}  ({_when(group, zone)})", style)]
     if group.common:
         lines.append((f"    {safe('; '.join(group.common))}", ""))
     for finding in group.examples(examples):
-        when = finding.first.strftime("%Y-%m-%d %H:%M:%S")
+        when = format_time(finding.first, zone)
         text = f"{when}  {subject_text(finding, several)}  {safe(finding.message)}"
         lines.append((f"    - {_cut(text)}", ""))
     if group.hint:
@@ -53,7 +55,9 @@ def _group_lines(group: FindingGroup, examples: int, several: bool) -> list[Line
     return lines
 
 
-def digest_lines(report: Report, head: Sequence[str], *, examples: int = 3) -> list[Line]:
+def digest_lines(
+    report: Report, head: Sequence[str], *, examples: int = 3, zone: tzinfo | None = None
+) -> list[Line]:
     """The digest: ``head`` (the summary lines), the groups by severity and impact with up to
     ``examples`` examples each (fewer when that would pass :data:`MAX_LINES`), then the
     streams with the most incidents and the REST endpoints in trouble."""
@@ -75,7 +79,7 @@ def digest_lines(report: Report, head: Sequence[str], *, examples: int = 3) -> l
     tail = _tail_lines(report, several)
     fixed = len(lines) + len(tail) + 3 * len({g.severity for g in groups})
     for count in range(examples, 0, -1):
-        body = _body(groups, count, several)
+        body = _body(groups, count, several, zone)
         if fixed + len(body) <= MAX_LINES or count == 1:
             break
     lines += body
@@ -83,7 +87,9 @@ def digest_lines(report: Report, head: Sequence[str], *, examples: int = 3) -> l
     return lines
 
 
-def _body(groups: list[FindingGroup], examples: int, several: bool) -> list[Line]:
+def _body(
+    groups: list[FindingGroup], examples: int, several: bool, zone: tzinfo | None
+) -> list[Line]:
     lines: list[Line] = []
     current = None
     for group in groups:
@@ -91,7 +97,7 @@ def _body(groups: list[FindingGroup], examples: int, several: bool) -> list[Line
             current = group.severity
             total = sum(len(g.findings) for g in groups if g.severity == current)
             lines += [("", ""), (f"{_TITLES[current.value]} ({total})", _STYLES[current.value])]
-        lines += _group_lines(group, examples, several)
+        lines += _group_lines(group, examples, several, zone)
     return lines
 
 

@@ -3,9 +3,10 @@ Rich ``Text`` for terminals. Text from the log is escaped; nothing is read as ma
 
 from __future__ import annotations
 
+from datetime import tzinfo
 from typing import TYPE_CHECKING
 
-from ome_events.analyze.findings import time_span
+from ome_events.cli.render import format_span
 from ome_events.cli.style import SEVERITY_STYLES
 from ome_events.text import escape_controls as safe
 
@@ -51,17 +52,18 @@ def subject_text(finding: Finding, servers: bool = False) -> str:
     return subject
 
 
-def finding_head(finding: Finding, servers: bool = False) -> str:
-    """``<time span>  <kind>  [<server>: ]<subject> xN``: the first line of a finding."""
+def finding_head(finding: Finding, servers: bool = False, zone: tzinfo | None = None) -> str:
+    """``<time span>  <kind>  [<server>: ]<subject> xN``: the first line of a finding, its
+    times on the command line's clock (the local zone, or ``zone``)."""
     return (
-        f"{time_span(finding.first, finding.last)}  {finding.kind}"
+        f"{format_span(finding.first, finding.last, zone)}  {finding.kind}"
         f"  {subject_text(finding, servers)}{_count(finding)}"
     )
 
 
-def finding_lines(finding: Finding, servers: bool = False) -> list[str]:
+def finding_lines(finding: Finding, servers: bool = False, zone: tzinfo | None = None) -> list[str]:
     """A finding as a few indented plain lines: head, message, hint, evidence."""
-    lines = [f"  {finding_head(finding, servers)}", f"      {safe(finding.message)}"]
+    lines = [f"  {finding_head(finding, servers, zone)}", f"      {safe(finding.message)}"]
     if finding.hint:
         lines.append(f"      hint: {safe(finding.hint)}")
     if finding.evidence:
@@ -69,21 +71,22 @@ def finding_lines(finding: Finding, servers: bool = False) -> list[str]:
     return lines
 
 
-def one_line(finding: Finding, servers: bool = False) -> str:
+def one_line(finding: Finding, servers: bool = False, zone: tzinfo | None = None) -> str:
     """A finding on one line (for ``watch`` on a pipe, and logs)."""
+    span = format_span(finding.first, finding.last, zone)
     return (
-        f"{time_span(finding.first, finding.last)}  {finding.severity.value:<7}  {finding.kind}"
+        f"{span}  {finding.severity.value:<7}  {finding.kind}"
         f"  {subject_text(finding, servers)}{_count(finding)}: {safe(finding.message)}"
     )
 
 
-def finding_text(finding: Finding, servers: bool = False) -> list[Text]:
+def finding_text(finding: Finding, servers: bool = False, zone: tzinfo | None = None) -> list[Text]:
     """:func:`finding_lines` as styled Rich text (severity colour, dim times and hints)."""
     from rich.text import Text
 
     style = SEVERITY_STYLES[finding.severity.value]
     head = Text("  ")
-    head.append(time_span(finding.first, finding.last), style="dim")
+    head.append(format_span(finding.first, finding.last, zone), style="dim")
     head.append("  ")
     head.append(finding.kind, style=style)
     head.append("  ")

@@ -86,6 +86,24 @@ def format_time(time: datetime, zone: tzinfo | None) -> str:
     return text
 
 
+def format_span(first: datetime, last: datetime, zone: tzinfo | None) -> str:
+    """``2025-03-26 10:00:07.112 - 10:09:46.294``: a span on the same clock as
+    :func:`format_time`, the date said once.
+
+    >>> from datetime import UTC
+    >>> t = datetime(2025, 3, 26, 10, 0, 7, 112000, tzinfo=UTC)
+    >>> format_span(t, t + timedelta(minutes=9), UTC)
+    '2025-03-26 10:00:07.112Z - 10:09:07.112Z'
+    """
+    start = format_time(first, zone)
+    if last == first:
+        return start
+    end = format_time(last, zone)
+    if end[:10] == start[:10]:
+        return f"{start} - {end[11:]}"
+    return f"{start} - {end}"
+
+
 _LOCAL_ZONES: dict[int, tzinfo] = {}
 
 

@@ -84,6 +84,9 @@ def register(parser: argparse.ArgumentParser) -> None:
         help="write plain lines even on a terminal (the default when not on one)",
     )
     parser.add_argument(
+        "--utc", action="store_true", help="show times in UTC (default: the local zone)"
+    )
+    parser.add_argument(
         "--json",
         action="store_true",
         help=(
@@ -146,11 +149,13 @@ def run(args: argparse.Namespace) -> int:
 def _watch(args: argparse.Namespace) -> int:
     import queue
     import threading
+    from datetime import UTC
 
     import ome_events
     from ome_events.analyze import Analysis
     from ome_events.cli.style import is_terminal
 
+    zone = UTC if args.utc else None  # the command line's one clock
     follower: Any = None
     failure: list[BaseException] = []
     status = 0
@@ -196,7 +201,11 @@ def _watch(args: argparse.Namespace) -> int:
         fancy = not args.plain and not args.json and is_terminal(sys.stdout)
         shown = ", ".join(paths)
         several = len(paths) > 1
-        view: _View = _LiveView(shown) if fancy else _PlainView(shown, several, json=args.json)
+        view: _View = (
+            _LiveView(shown, zone)
+            if fancy
+            else _PlainView(shown, several, json=args.json, zone=zone)
+        )
         with view:
             status = _loop(events, Analysis(), view, hooks)
     except (FileNotFoundError, NotADirectoryError, PermissionError, ValueError) as error:
@@ -354,19 +363,25 @@ def _key(finding: Finding) -> tuple[str, str, Any]:
     return (finding.kind, f"{finding.server}:{finding.subject.id}", finding.first)
 
 
-def _time(value: Any) -> str:
-    return str(value.isoformat(sep=" ", timespec="milliseconds"))
+def _time(value: Any, zone: Any) -> str:
+    """A time on the command line's clock (the local zone, or UTC with --utc)."""
+    from ome_events.cli.render import format_time
+
+    return format_time(value, zone)
 
 
-def _short(value: Any) -> str:
-    """``03-26 10:00:07`` (for the narrow columns of the live view)."""
-    return str(value.strftime("%m-%d %H:%M:%S"))
+def _short(value: Any, zone: Any = None) -> str:
+    """``03-26 10:00:07`` (for the narrow columns of the live view), on the same clock."""
+    return str(value.astimezone(zone).strftime("%m-%d %H:%M:%S"))
 
 
 class _PlainView(_View):
     """One line per happening, flushed at once (for pipes, files and ``grep``)."""
 
-    def __init__(self, path: str, servers: bool = False, *, json: bool = False) -> None:
+    def __init__(
+        self, path: str, servers: bool = False, *, json: bool = False, zone: Any = None
+    ) -> None:
+        self._zone = zone
         self._announced: set[tuple[str, str, Any]] = set()
         self._live: dict[tuple[str | None, str], Any] = {}
         self._servers = servers
@@ -394,7 +409,7 @@ class _PlainView(_View):
             else:
                 from ome_events.cli.findings import one_line
 
-                self._write(one_line(finding, self._servers))
+                self._write(one_line(finding, self._servers, self._zone))
 
     def refresh(self, analysis: Analysis) -> None:
         live = {
@@ -408,14 +423,15 @@ class _PlainView(_View):
                                  time=first.isoformat())  # fmt: skip
                     continue
                 ident = f" (Id {sid})" if sid else ""
-                self._write(f"{_time(first)}  start    {safe(self._name(server, stream))}{ident}")
+                start = _time(first, self._zone)
+                self._write(f"{start}  start    {safe(self._name(server, stream))}{ident}")
         now = analysis.now
         for server, stream in self._live.keys() - live.keys():
             if self._json:
                 when = None if now is None else now.isoformat()
                 self._record("end", server=server, stream=stream, time=when)
                 continue
-            shown = _time(now) if now is not None else "?"
+            shown = _time(now, self._zone) if now is not None else "?"
             self._write(f"{shown}  end      {safe(self._name(server, stream))}")
         self._live = live
         for finding in analysis.pending():
@@ -427,7 +443,8 @@ class _PlainView(_View):
                 self._record("open", finding=finding.to_json())
                 continue
             self._write(
-                f"{_time(finding.first)}  open     {finding.severity.value}  {finding.kind}"
+                f"{_time(finding.first, self._zone)}  open     {finding.severity.value}"
+                f"  {finding.kind}"
                 f"  {safe(finding.subject)}: {safe(finding.message)}"
             )
         if len(self._announced) > 10_000:
@@ -442,8 +459,10 @@ def _named(server: str | None, source: object) -> str:
 class _LiveView(_View):
     """A refreshing terminal view: live streams, then findings (open ones first)."""
 
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, zone: Any = None) -> None:
         from rich.console import Console
+
+        self.zone = zone
         from rich.live import Live
 
         self.path = path
@@ -472,7 +491,7 @@ class _LiveView(_View):
         header = Text(f"ome-events watch {safe(self.path)}  ", style="bold")
         header.append(f"{analysis.events:,} events", style="dim")
         if now is not None:
-            header.append(f", last at {_time(now)}", style="dim")
+            header.append(f", last at {_time(now, self.zone)}", style="dim")
         active = analysis.active_sessions()
         streams = Table(
             title=f"Live streams ({len(active)})", box=box.SIMPLE_HEAD, title_justify="left"
@@ -488,7 +507,7 @@ class _LiveView(_View):
             streams.add_row(
                 Text(safe(_named(server, source))),
                 Text(safe(sid or "")),
-                Text(_short(first)),
+                Text(_short(first, self.zone)),
                 Text(duration(now - first) if now is not None else ""),
                 Text("yes", style="green") if prepared else Text("not yet", style="yellow"),
             )
@@ -503,7 +522,7 @@ class _LiveView(_View):
             head.append(f"{severity:<8}", style=SEVERITY_STYLES[severity])
             head.append(f"{finding.kind}  ")
             head.append(safe(finding.subject), style="bold")
-            head.append(f"  {_short(finding.first)}", style="dim")
+            head.append(f"  {_short(finding.first, self.zone)}", style="dim")
             if finding.count > 1:
                 head.append(f"  x{finding.count}")
             findings.append(head)
