@@ -121,3 +121,13 @@ def test_one_clock_in_every_command() -> None:
         [span] = [line for line in summary if line.startswith("from ")]
         assert span.endswith(f" to {' '.join(last_in_tail)} {named}"), (span, last_in_tail)
     assert run("tail", "-n", "1", str(KST_DIR)).startswith("2025-03-28 23:30:00.293 ")
+
+
+def test_server_ids_are_short_in_lines_and_whole_in_json() -> None:
+    """A REST line fits 80 columns better: the server's UUID is cut to 8 characters in the
+    line; --json keeps it whole."""
+    line = ome("tail", "-n", "1", "--type", "RestApiResponded", str(UTC_DIR)).stdout
+    assert " 6add8be3… REST API responded." in line
+    assert "6add8be3-181f" not in line
+    whole = json_lines(str(UTC_DIR), "--type", "RestApiResponded")[-1]
+    assert whole["sourceId"] == "6add8be3-181f-4c4b-bc4e-9a7d52c0e1f4"

@@ -23,6 +23,7 @@ from typing import IO, TYPE_CHECKING, Any, NamedTuple, Protocol
 
 from ome_events import humanize
 from ome_events.cli.style import color_wanted, level_label, level_style, make_console
+from ome_events.model import SourceKind
 from ome_events.snapshots.raw import stream_facts
 from ome_events.text import dumps, escape_controls, safe_json
 
@@ -187,11 +188,22 @@ def _pieces(event: Event, zone: tzinfo | None) -> _Pieces:
         level.rank,
         sanitize(event.category.short),
         sanitize(event.type.value),
-        sanitize(event.source.raw),
+        sanitize(_short_source(event)),
         sanitize(event.summary),
         None if cause is None else sanitize(cause.value),
         None if facts is None else sanitize(facts),
     )
+
+
+def _short_source(event: Event) -> str:
+    """The source as a line shows it: a server's ID (a 36-character UUID, which wrapped every
+    REST line on an 80-column terminal) is cut to its first 8 characters and ``…``; ``--json``
+    and ``--snapshot`` keep it whole."""
+    source = event.source
+    raw = source.raw
+    if source.kind is SourceKind.SERVER and len(raw) > 12:
+        return raw[:8] + "…"
+    return raw
 
 
 def plain_line(event: Event, zone: tzinfo | None) -> str:
