@@ -131,3 +131,15 @@ def test_server_ids_are_short_in_lines_and_whole_in_json() -> None:
     assert "6add8be3-181f" not in line
     whole = json_lines(str(UTC_DIR), "--type", "RestApiResponded")[-1]
     assert whole["sourceId"] == "6add8be3-181f-4c4b-bc4e-9a7d52c0e1f4"
+
+
+def test_an_empty_window_says_where_the_log_is() -> None:
+    """--since after the end (or --until before the start): nothing, and where the events are."""
+    for command in ("tail", "stats", "analyze"):
+        result = ome(command, str(UTC_DIR), "--since", "2030-01-01", "--utc")
+        assert (
+            "no events from 2030-01-01 00:00:00.000Z; the log holds events from"
+            " 2025-03-25 06:58:12.104Z to 2025-03-27 23:45:00.171Z"
+        ) in result.stderr, (command, result.stderr)
+    inside = ome("tail", str(UTC_DIR), "--since", "2025-03-26", "--utc")
+    assert "the log holds" not in inside.stderr

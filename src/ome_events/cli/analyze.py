@@ -157,6 +157,10 @@ def _analyze(args: argparse.Namespace, history: History, event_filter: EventFilt
     events = read if chosen is None else (e for e in read if chosen(e))
     report = analyze(events, bad_lines=0)
     status = history.finish()
+    if not report.events and (note := history.empty_window_note(display_zone(args))):
+        from ome_events.cli.runtime import warn
+
+        warn(note)
     reader = history.reader
     report = replace(
         report,

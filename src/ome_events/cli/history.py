@@ -7,7 +7,7 @@ import argparse
 import os
 import sys
 from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ome_events.cli.options import UsageError, resolve_path, resolve_paths
 from ome_events.cli.runtime import warn
@@ -142,6 +142,40 @@ class History:
         if self.is_stdin:
             return []
         return list(self.reader.files)
+
+    def empty_window_note(self, zone: Any = None) -> str | None:
+        """When a time window matched nothing: where the log's events are (so a user who
+        asked for ``--since yesterday`` learns the log ends last week); None otherwise."""
+        since, until = self.filter.since, self.filter.until
+        if (since is None and until is None) or self.is_stdin:
+            return None
+        from ome_events.cli.render import format_time
+        from ome_events.files import last_event_time
+
+        files = self._files()
+        first = next((f.first_time for f in files if f.first_time is not None), None)
+        last = None
+        for log_file in reversed(files):
+            try:
+                last = last_event_time(log_file.path)
+            except OSError:
+                last = None
+            if last is not None:
+                break
+        asked = " ".join(
+            part
+            for part in (
+                f"from {format_time(since, zone)}" if since else "",
+                f"before {format_time(until, zone)}" if until else "",
+            )
+            if part
+        )
+        if first is None:
+            return f"no events {asked}: the log holds no readable event"
+        holds = f"from {format_time(first, zone)}"
+        if last is not None:
+            holds += f" to {format_time(last, zone)}"
+        return f"no events {asked}; the log holds events {holds}"
 
     def finish(self) -> int:
         """Say on stderr how many bad lines were skipped and which files could not be read;

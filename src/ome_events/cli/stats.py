@@ -213,6 +213,10 @@ def run(args: argparse.Namespace) -> int:
             stats.add(event)
             samples.add(event)
         status = history.finish()
+        if not stats.total and (note := history.empty_window_note(zone)):
+            from ome_events.cli.runtime import warn
+
+            warn(note)
         step = stats.choose_step(args.every)
         if args.json:
             _print_json(stats, step, zone, history.bad_lines, samples)

@@ -133,10 +133,15 @@ def run(args: argparse.Namespace) -> int:
         writer = make_writer(args, display_zone(args), servers=history.several)
         if args.follow:
             return _follow(args, history, event_filter, writer, count)
+        shown = 0
         for event in history.last(count, args.offset):
             writer.write(event)
+            shown += 1
         writer.flush()
-        return history.finish()
+        status = history.finish()
+        if not shown and (note := history.empty_window_note(display_zone(args))):
+            warn(note)
+        return status
 
     return guarded(
         lambda: with_history(args, event_filter, show, follow=args.follow),
