@@ -275,3 +275,28 @@ class TestProgress:
 def numbered(number: int, level: str = "Info") -> bytes:
     when = f"2025-03-26T05:{number // 60:02d}:{number % 60:02d}.000+00:00"
     return event_line(when, level=level, summary=f"Stream created. event number {number}")
+
+
+class TestWatchView:
+    """watch's live view on a terminal: findings beyond the rows are counted, never silently
+    cut."""
+
+    def test_hidden_findings_are_counted(self, pane: Pane, tmp_path: Path) -> None:
+        from tests.helpers.analyze import abnormal, created, line, prepared
+
+        log = tmp_path / "events.log"
+        lines = [line(0, "ServerStarted", "6add8be3-181f-4c4b-bc4e-9a7d52c0e1f4",
+                      "Server started. Name: o, Version: 1")]  # fmt: skip
+        for number in range(20):
+            stream = f"#default#app/s{number:02d}"
+            at = 10 + number
+            lines += [created(at, 100 + number, source=stream),
+                      prepared(at + 0.1, 100 + number, source=stream),
+                      abnormal(at + 0.5, "BFrameDetected", source=stream)]  # fmt: skip
+        log.write_bytes(b"".join(lines))
+        pane.type(f"{OME_EVENTS} watch --poll --from-start {shlex.quote(str(tmp_path))}")
+        screen = pane.wait_for(lambda s: "more (watch --plain lists every one)" in s)
+        assert "Findings (20 open)" in screen
+        assert "... and 5 more" in screen
+        pane.keys("C-c")
+        pane.wait_for(lambda s: s.rstrip().endswith("$"))

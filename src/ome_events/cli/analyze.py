@@ -471,7 +471,16 @@ def _print_rich(
             ("incidents", "right"),
             ("kinds", "left"),
         ):
-            table.add_column(name, justify=justify)  # type: ignore[arg-type]
+            # Stream names are never cut to "#default#app/…" on 80 columns: the column is as
+            # wide as the longest name (up to 40), and what does not fit folds; kinds fold too.
+            fold = "fold" if name in ("stream", "kinds") else "ellipsis"
+            widest = max(len(_stream_name(report, row)) for row in report.streams)
+            table.add_column(
+                name,
+                justify=justify,  # type: ignore[arg-type]
+                overflow=fold,  # type: ignore[arg-type]
+                min_width=min(widest, 40) if name == "stream" else None,
+            )
         for row in report.streams:
             table.add_row(
                 Text(_stream_name(report, row)),

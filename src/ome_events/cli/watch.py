@@ -41,6 +41,9 @@ IDLE_FLUSH = 0.5
 REFRESH = 0.5
 #: Findings kept on screen (and in memory): the newest.
 KEEP_FINDINGS = 200
+#: Rows of the live view: streams, findings (the rest are counted, never silently cut).
+LIVE_ROWS = 30
+FINDING_ROWS = 15
 
 
 #: The command's line in ``ome-events --help``.
@@ -248,6 +251,9 @@ def _loop(events: Any, analysis: Analysis, view: _View, hooks: _Hooks) -> int:
             refresh()
             return 0
         if item is ...:
+            if getattr(view, "resized", False):
+                refresh()
+                last_refresh = now
             if not flushed and now - quiet_since >= IDLE_FLUSH:
                 found(analysis.flush())
                 flushed = True
@@ -469,10 +475,19 @@ class _LiveView(_View):
         self.console = Console(highlight=False)
         self.live = Live(console=self.console, auto_refresh=False, screen=False)
         self.final: list[Finding] = []
+        #: Set when the terminal was resized: the loop redraws on its next turn.
+        self.resized = False
 
     def __enter__(self) -> _LiveView:
+        import signal
+
         self.live.__enter__()
+        if hasattr(signal, "SIGWINCH"):  # a resized terminal is redrawn at once, not at the
+            signal.signal(signal.SIGWINCH, self._on_resize)  # next event
         return self
+
+    def _on_resize(self, signum: int, frame: Any) -> None:
+        self.resized = True
 
     def __exit__(self, *exc: object) -> None:
         self.live.__exit__(None, None, None)
@@ -503,7 +518,9 @@ class _LiveView(_View):
         streams.add_column("prepared", no_wrap=True)
         from ome_events.humanize import duration
 
-        for server, source, sid, first, prepared in active[-30:]:
+        if len(active) > LIVE_ROWS:
+            streams.caption = f"and {len(active) - LIVE_ROWS} more live streams"
+        for server, source, sid, first, prepared in active[-LIVE_ROWS:]:
             streams.add_row(
                 Text(safe(_named(server, source))),
                 Text(safe(sid or "")),
@@ -515,7 +532,7 @@ class _LiveView(_View):
         shown = [(True, f) for f in sorted(pending, key=lambda f: f.last, reverse=True)]
         shown += [(False, f) for f in reversed(self.final)]
         findings = [Text(f"Findings ({len(pending)} open)", style="italic")]
-        for is_open, finding in shown[:15]:
+        for is_open, finding in shown[:FINDING_ROWS]:
             severity = finding.severity.value
             head = Text("  ")
             head.append("open " if is_open else "     ", style="bold")
@@ -527,4 +544,9 @@ class _LiveView(_View):
                 head.append(f"  x{finding.count}")
             findings.append(head)
             findings.append(Text("       " + safe(finding.message)))
+        if len(shown) > FINDING_ROWS:
+            hidden = len(shown) - FINDING_ROWS
+            findings.append(Text(f"  ... and {hidden} more (watch --plain lists every one)",
+                                 style="italic"))  # fmt: skip
         self.live.update(Group(header, streams, *findings), refresh=True)
+        self.resized = False
