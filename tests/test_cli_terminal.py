@@ -300,3 +300,25 @@ class TestWatchView:
         assert "... and 5 more" in screen
         pane.keys("C-c")
         pane.wait_for(lambda s: s.rstrip().endswith("$"))
+
+
+class TestNarrowTerminal:
+    """analyze's digest at 80 columns: nothing wider, long lines wrap under their own
+    indentation (never back to column 0), no line padded with spaces to the width."""
+
+    def test_digest_fits_80_columns(self, pane: Pane) -> None:
+        from tests.helpers.lines import SAMPLES
+
+        out = shlex.quote(str(SAMPLES / "server-utc"))
+        pane.type(f"COLUMNS=80 {OME_EVENTS} analyze --color always {out}; echo status-done=$?")
+        finished = re.compile(r"^status-done=\d+$", re.M)
+        screen = pane.wait_for(lambda s: bool(finished.search(s)))
+        lines = screen.splitlines()
+        start = next(i for i, text in enumerate(lines) if text.startswith("ERRORS"))
+        end = next(i for i, text in enumerate(lines) if text.startswith("status-done"))
+        body = lines[start:end]
+        assert all(len(text) <= 80 for text in body), body
+        assert not any(text != text.rstrip() for text in body)  # no padding
+        titles = ("ERRORS", "WARNINGS", "NOTES", "Streams", "REST API")
+        for text in body:
+            assert not text or text.startswith(" ") or text.startswith(titles), text

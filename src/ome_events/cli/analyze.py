@@ -247,14 +247,20 @@ def _print_digest(args: argparse.Namespace, report: Report, path: str) -> None:
     if not color_wanted(args.color, sys.stdout):
         sys.stdout.write("\n".join(text for text, _ in lines) + "\n")
         return
+    import textwrap
+
     from rich.console import Console
     from rich.text import Text
 
-    console = Console(
-        highlight=False, soft_wrap=True, force_terminal=True if args.color == "always" else None
-    )
+    console = Console(highlight=False, force_terminal=True if args.color == "always" else None)
     for text, style in lines:
-        console.print(Text(text, style=style))
+        # A long line wraps under its own indentation (a hanging indent), not at column 0,
+        # and no line is padded to the terminal's width.
+        body = text.lstrip(" ")
+        indent = " " * (len(text) - len(body))
+        width = max(console.width - len(indent), 20)
+        for piece in textwrap.wrap(body, width, break_on_hyphens=False) or [""]:
+            console.print(Text(indent + piece, style=style), soft_wrap=True)
 
 
 def _share(text: str) -> float:
