@@ -217,6 +217,7 @@ class AlertLog:
         self.window = window
         self.limit = limit
         self._last: dict[str, datetime] = {}
+        self._dirty = False
         if self.path is not None and self.path.exists():
             try:
                 data = json.loads(self.path.read_text())
@@ -233,20 +234,25 @@ class AlertLog:
         last = self._last.get(self.key(finding))
         return last is None or finding.first - last > self.window
 
-    def record(self, finding: Finding) -> None:
+    def record(self, finding: Finding, *, save: bool = True) -> None:
+        """Remember an alert about the finding (``save=False``: the same problem going on,
+        kept in memory and saved with the next alert or on close)."""
         key = self.key(finding)
         previous = self._last.get(key)
         self._last[key] = finding.last if previous is None else max(previous, finding.last)
-        if len(self._last) > self.limit:
-            for old in sorted(self._last, key=self._last.__getitem__)[
-                : len(self._last) - self.limit
-            ]:
+        excess = len(self._last) - self.limit
+        if excess > 0:
+            for old in sorted(self._last, key=self._last.__getitem__)[:excess]:
                 del self._last[old]
-        self._save()
+        self._dirty = True
+        if save:
+            self.save()
 
-    def _save(self) -> None:
-        if self.path is None:
+    def save(self) -> None:
+        """Write the log (atomically) if it changed."""
+        if self.path is None or not self._dirty:
             return
+        self._dirty = False
         temporary = self.path.with_name(self.path.name + ".tmp")
         try:
             temporary.write_text(
@@ -277,8 +283,8 @@ class Alerts:
         count = 0
         for finding in findings:
             if finding.severity < self.minimum or not self.sent.is_new(finding):
-                if finding.severity >= self.minimum:
-                    self.sent.record(finding)  # the same problem going on: keep it quiet
+                if finding.severity >= self.minimum:  # the same problem going on: quiet,
+                    self.sent.record(finding, save=False)  # and no file write per refresh
                 continue
             for destination in self.destinations:
                 destination.send(finding)
@@ -289,6 +295,7 @@ class Alerts:
     def close(self) -> None:
         for destination in self.destinations:
             destination.close()
+        self.sent.save()
 
     def describe(self) -> list[str]:
         """What each destination did, for a closing message."""
