@@ -418,3 +418,20 @@ class TestOutputTargets:
         assert link.is_symlink()
         assert target.read_text().startswith("time,")
         assert target.stat().st_mode & 0o777 == 0o600  # the file's mode is kept
+
+
+class TestFormatFromTheName:
+    def test_parquet_by_name_and_unknown_suffixes_refused(self, tmp_path: Path) -> None:
+        """-o x.parquet writes a Parquet dataset (it used to be CSV under that name);
+        -o x.xlsx is a usage error, not CSV in disguise."""
+        dataset = tmp_path / "events.parquet"
+        result = subprocess.run([OME_EVENTS, "export", str(KST_DIR), "-o", str(dataset)],
+                                capture_output=True, text=True, timeout=120, check=False)  # fmt: skip
+        assert result.returncode == 0, result.stderr
+        assert dataset.is_dir() and list(dataset.rglob("*.parquet"))
+        refused = subprocess.run([OME_EVENTS, "export", str(KST_DIR), "-o",
+                                  str(tmp_path / "x.xlsx")],
+                                 capture_output=True, text=True, timeout=120, check=False)  # fmt: skip
+        assert refused.returncode == 2
+        assert "cannot write .xlsx" in refused.stderr
+        assert not (tmp_path / "x.xlsx").exists()

@@ -104,8 +104,7 @@ def run(args: argparse.Namespace) -> int:
     event_filter = command_filter(args)
     fmt = args.format
     if fmt is None:
-        name = (args.output or "").removesuffix(".gz")
-        fmt = "jsonl" if name.endswith((".jsonl", ".json", ".log")) else "csv"
+        fmt = _format_of(args.output, parser)
     if fmt == "parquet":
         if not args.output:
             parser.error("--format parquet needs -o DIR (a dataset is a directory)")
@@ -137,6 +136,27 @@ def run(args: argparse.Namespace) -> int:
         return status
 
     return guarded(lambda: with_history(args, event_filter, export))
+
+
+#: The formats told by an output name's suffix (``.gz`` aside).
+SUFFIXES = {".csv": "csv", ".jsonl": "jsonl", ".json": "jsonl", ".log": "jsonl",
+            ".parquet": "parquet"}  # fmt: skip
+
+
+def _format_of(output: str | None, parser: argparse.ArgumentParser) -> str:
+    """The format an output name asks for: by its suffix, CSV without one; a suffix that
+    names another format (``.xlsx``) is a usage error rather than CSV under that name."""
+    if not output:
+        return "csv"
+    suffix = os.path.splitext(output.removesuffix(".gz").rstrip("/"))[1].lower()
+    if not suffix:
+        return "csv"
+    if suffix not in SUFFIXES:
+        parser.error(
+            f"-o {output}: cannot write {suffix} files; give a name ending in .csv, .jsonl or"
+            " .parquet (or .gz after the first two), or say --format csv|jsonl|parquet"
+        )
+    return SUFFIXES[suffix]
 
 
 def _parquet(args: argparse.Namespace, history: History) -> int:
