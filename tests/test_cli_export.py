@@ -425,13 +425,16 @@ class TestFormatFromTheName:
         """-o x.parquet writes a Parquet dataset (it used to be CSV under that name);
         -o x.xlsx is a usage error, not CSV in disguise."""
         dataset = tmp_path / "events.parquet"
-        result = subprocess.run([OME_EVENTS, "export", str(KST_DIR), "-o", str(dataset)],
-                                capture_output=True, text=True, timeout=120, check=False)  # fmt: skip
+        result = subprocess.run(
+            [OME_EVENTS, "export", str(KST_DIR), "-o", str(dataset)],
+            capture_output=True, text=True, timeout=120, check=False,
+        )  # fmt: skip
         assert result.returncode == 0, result.stderr
         assert dataset.is_dir() and list(dataset.rglob("*.parquet"))
-        refused = subprocess.run([OME_EVENTS, "export", str(KST_DIR), "-o",
-                                  str(tmp_path / "x.xlsx")],
-                                 capture_output=True, text=True, timeout=120, check=False)  # fmt: skip
+        refused = subprocess.run(
+            [OME_EVENTS, "export", str(KST_DIR), "-o", str(tmp_path / "x.xlsx")],
+            capture_output=True, text=True, timeout=120, check=False,
+        )  # fmt: skip
         assert refused.returncode == 2
         assert "cannot write .xlsx" in refused.stderr
         assert not (tmp_path / "x.xlsx").exists()
