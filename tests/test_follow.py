@@ -384,3 +384,27 @@ class TestBlocking:
         assert list(follower) == []
         closer.join()
         assert time.monotonic() - started < 60  # returned at all (a hang fails the timeout)
+
+
+def test_a_missing_directory_is_said_then_waited_for(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """follow() on a directory that does not exist yet logs it once, then delivers its events
+    when it appears (as tail -F)."""
+    import logging
+
+    from tests.helpers.lines import event_line
+
+    folder = tmp_path / "later"
+    with caplog.at_level(logging.WARNING, logger="ome_events.follower"):
+        follower = follow(folder, start="start", poll=True, poll_interval=0.01)
+    assert "does not exist (yet): waiting for it" in caplog.text
+    with follower:
+        folder.mkdir()
+        (folder / "events.log").write_bytes(event_line(summary="Stream created. Id: 1"))
+        deadline = time.monotonic() + 60  # a guard against hanging, not a speed requirement
+        seen: list[str] = []
+        while not seen and time.monotonic() < deadline:
+            seen = [e.summary for e in follower.poll()]
+            time.sleep(0.01)
+    assert seen == ["Stream created. Id: 1"]

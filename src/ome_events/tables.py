@@ -10,7 +10,7 @@ shortened, the full text kept in the cell's tooltip.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from html import escape
 
 from ome_events.text import escape_controls
@@ -77,7 +77,19 @@ def header(names: Sequence[str]) -> str:
 
 
 def time_text(value: datetime | None) -> str:
-    return "" if value is None else value.isoformat(sep=" ", timespec="milliseconds")
+    """A time in a notebook's tables: UTC, marked ``Z``, as its DataFrames and plots (the
+    notebook's one clock: fleets span zones).
+
+    >>> from datetime import timedelta, timezone
+    >>> time_text(datetime(2025, 3, 26, 19, 0, 7, 112000, tzinfo=timezone(timedelta(hours=9))))
+    '2025-03-26 10:00:07.112Z'
+    """
+    if value is None:
+        return ""
+    if value.tzinfo is None:
+        return value.isoformat(sep=" ", timespec="milliseconds")
+    shown = value.astimezone(UTC).isoformat(sep=" ", timespec="milliseconds")
+    return shown.removesuffix("+00:00") + "Z"
 
 
 def text_table(header: Sequence[str], rows: list[list[str]], limit: int) -> str:

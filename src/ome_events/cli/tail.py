@@ -114,7 +114,7 @@ def run(args: argparse.Namespace) -> int:
         args.follow = True
         missing = [p for p in resolve_paths(args) if p != "-" and not os.path.exists(p)]
         if missing:
-            return guarded(lambda: _wait_for(args, missing, event_filter), interrupted_status=0)
+            return guarded(lambda: _wait_for(args, event_filter), interrupted_status=0)
     if not args.follow:
         for option in ("checkpoint", "poll"):
             if getattr(args, option):
@@ -187,12 +187,11 @@ def _follow(
     return _follow_with_checkpoint(args, history, event_filter, writer, count, bad_line)
 
 
-def _wait_for(args: argparse.Namespace, missing: list[str], event_filter: EventFilter) -> int:
-    """``-F`` on a log that does not exist yet: say so, wait for it, show it from its start."""
+def _wait_for(args: argparse.Namespace, event_filter: EventFilter) -> int:
+    """``-F`` on a log that does not exist yet: the follower says so and waits for it; it is
+    shown from its start."""
     from ome_events.follower import follow
 
-    for path in missing:
-        warn(f"{path} does not exist yet: waiting for it (-F)")
     writer = make_writer(args, display_zone(args), servers=len(resolve_paths(args)) > 1)
 
     def bad_line(error: ParseError) -> None:

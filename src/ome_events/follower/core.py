@@ -113,6 +113,8 @@ class Follower(Iterator[Event]):
         else:
             self.directory = target.parent
             self.base = base or target.name
+        if not self.directory.exists():  # waited for, as tail -F does; said, not silent
+            log.warning("%s does not exist (yet): waiting for it", self.directory)
         self.start = start
         #: The name of the server whose log this is, in each event's ``origin``.
         self.server = server if server is not None else server_label(self.directory)
