@@ -18,7 +18,7 @@ from tests.helpers.unprivileged import shared_dir  # noqa: F401 (a fixture)
 import ome_events
 from ome_events.follower.checkpoint import Checkpoint
 from ome_events.position import Position, fingerprint_of
-from ome_events.retention import directory_lock, plan_prune
+from ome_events.retention import plan_prune, prune_lock
 
 NOW = datetime.now(UTC)
 
@@ -145,7 +145,7 @@ class TestPrune:
             assert next(follower).summary == "Stream created. d31-2"  # resumed exactly
 
     def test_another_prune_at_once_is_refused(self, log_dir: Path) -> None:
-        with directory_lock(log_dir):
+        with prune_lock(log_dir):
             result = prune(str(log_dir), "--older-than", "30d")
         assert result.returncode == 1
         assert "another prune" in result.stderr

@@ -23,6 +23,7 @@ symlink, an I/O error) is listed with its reason; every other file is still read
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 from collections.abc import Iterator
@@ -356,6 +357,24 @@ def last_event_time(path: str | os.PathLike[str]) -> datetime | None:
             if found is not None:
                 return found
     return None
+
+
+@contextlib.contextmanager
+def directory_lock(directory: str | os.PathLike[str], busy: str) -> Iterator[None]:
+    """Hold an exclusive ``flock`` on the directory itself (no lock file is left in it), or
+    raise ``BlockingIOError`` with ``busy`` as its message when another process holds it.
+    One export per Parquet lake and one prune per log directory use it."""
+    import fcntl
+
+    fd = os.open(directory, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise BlockingIOError(busy) from None
+        yield
+    finally:
+        os.close(fd)  # closing the descriptor releases the lock
 
 
 def _log_folder(path: str | os.PathLike[str]) -> Path:

@@ -23,7 +23,6 @@ is refused, and a run with nothing to do changes nothing.
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import gzip
 import io
 import os
@@ -36,6 +35,7 @@ from typing import Literal
 
 from ome_events.files import (
     LogFile,
+    directory_lock,
     last_event_time,
     line_time,
     lines_backwards,
@@ -50,8 +50,8 @@ __all__ = [
     "PruneAction",
     "apply_prune",
     "content_end_time",
-    "directory_lock",
     "plan_prune",
+    "prune_lock",
 ]
 
 Action = Literal["remove", "compress", "keep"]
@@ -242,20 +242,10 @@ def plan_prune(
     return plan
 
 
-@contextlib.contextmanager
-def directory_lock(directory: str | os.PathLike[str]) -> Iterator[None]:
-    """Hold a lock on the directory itself, or raise ``BlockingIOError``."""
-    fd = os.open(directory, os.O_RDONLY | os.O_DIRECTORY)
-    try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise BlockingIOError(
-                f"{os.fspath(directory)}: another prune is working on this directory"
-            ) from None
-        yield
-    finally:
-        os.close(fd)
+def prune_lock(directory: str | os.PathLike[str]) -> contextlib.AbstractContextManager[None]:
+    """Hold the log directory's lock for a prune, or raise ``BlockingIOError``."""
+    busy = f"{os.fspath(directory)}: another prune is working on this directory"
+    return directory_lock(directory, busy)
 
 
 def apply_prune(plan: Iterable[PruneAction]) -> Iterator[tuple[PruneAction, OSError | None]]:

@@ -86,7 +86,7 @@ def run(args: argparse.Namespace) -> int:
 def _prune_all(args: argparse.Namespace) -> int:
     import os
 
-    from ome_events.retention import apply_prune, directory_lock, plan_prune
+    from ome_events.retention import apply_prune, plan_prune, prune_lock
 
     status = 0
     now = datetime.now(UTC)
@@ -96,7 +96,7 @@ def _prune_all(args: argparse.Namespace) -> int:
             status = 1
             continue
         try:
-            with directory_lock(path):
+            with prune_lock(path):
                 plan = plan_prune(
                     path,
                     older_than=args.older_than,

@@ -25,7 +25,6 @@ same lake is refused.
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import hashlib
 import os
 import uuid
@@ -37,6 +36,8 @@ from typing import Literal
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
+
+from ome_events.files import directory_lock
 
 __all__ = ["PART", "Existing", "LakeWriter", "lake_lock", "row_keys"]
 
@@ -87,20 +88,10 @@ def row_keys(table: pa.Table | pa.RecordBatch, server: str | None = None) -> pa.
     return pa.array(keys, type=pa.int64())
 
 
-@contextlib.contextmanager
-def lake_lock(root: Path) -> Iterator[None]:
+def lake_lock(root: Path) -> contextlib.AbstractContextManager[None]:
     """Hold the lake's lock, or raise ``BlockingIOError`` naming the lake."""
-    fd = os.open(root, os.O_RDONLY | os.O_DIRECTORY)
-    try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise BlockingIOError(
-                f"another export is writing to {os.fspath(root)!r}: try again when it is done"
-            ) from None
-        yield
-    finally:
-        os.close(fd)  # releases the lock
+    busy = f"another export is writing to {os.fspath(root)!r}: try again when it is done"
+    return directory_lock(root, busy)
 
 
 class _Partition:
