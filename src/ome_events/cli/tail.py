@@ -163,11 +163,6 @@ def _follow(
             writer.flush()
         return history.finish()
 
-    from ome_events.follower import follow
-
-    def bad_line(error: ParseError) -> None:
-        warn(f"skipped bad line: {error}")
-
     if args.checkpoint is None:
         # The history is shown first, and the follower goes on exactly where it ended (a
         # line still being written is left to the follower): nothing twice, no gap.
@@ -175,34 +170,40 @@ def _follow(
             writer.write(event)
         writer.flush()
         status = history.finish()
-        start: Any = history.follow_start()
-        with follow(history.paths, start=start, poll=args.poll, on_error=bad_line) as events:
-            for event in events:
-                if event_filter(event):
-                    writer.write(event)
-                    writer.flush()
+        _show_new(args, history.paths, history.follow_start(), event_filter, writer)
         return status
     if history.several:
-        return _follow_fleet_with_checkpoint(args, history, event_filter, writer, count, bad_line)
-    return _follow_with_checkpoint(args, history, event_filter, writer, count, bad_line)
+        return _follow_fleet_with_checkpoint(args, history, event_filter, writer, count, _bad_line)
+    return _follow_with_checkpoint(args, history, event_filter, writer, count, _bad_line)
+
+
+def _bad_line(error: ParseError) -> None:
+    warn(f"skipped bad line: {error}")
+
+
+def _show_new(
+    args: argparse.Namespace,
+    paths: list[str],
+    start: Any,
+    event_filter: EventFilter,
+    writer: EventWriter,
+) -> None:
+    """Follow the logs from ``start`` and show each new event that passes the filter."""
+    from ome_events.follower import follow
+
+    with follow(paths, start=start, poll=args.poll, on_error=_bad_line) as events:
+        for event in events:
+            if event_filter(event):
+                writer.write(event)
+                writer.flush()
 
 
 def _wait_for(args: argparse.Namespace, event_filter: EventFilter) -> int:
     """``-F`` on a log that does not exist yet: the follower says so and waits for it; it is
     shown from its start."""
-    from ome_events.follower import follow
-
-    writer = make_writer(args, display_zone(args), servers=len(resolve_paths(args)) > 1)
-
-    def bad_line(error: ParseError) -> None:
-        warn(f"skipped bad line: {error}")
-
     paths = resolve_paths(args)
-    with follow(paths, start="start", poll=args.poll, on_error=bad_line) as events:
-        for event in events:
-            if event_filter(event):
-                writer.write(event)
-                writer.flush()
+    writer = make_writer(args, display_zone(args), servers=len(paths) > 1)
+    _show_new(args, paths, "start", event_filter, writer)
     return 0
 
 
