@@ -17,7 +17,9 @@ from typing import Any
 
 import pytest
 from tests.helpers.analyze import SERVER, abnormal, created, line, prepared
-from tests.test_analyze_cli import PATIENCE, Watcher, append
+from tests.test_analyze_cli import PATIENCE, Watcher, append, watcher
+
+__all__ = ["watcher"]  # the fixture, used by name
 
 from ome_events.alerts import AlertLog, WebhookAlert, alert_text
 from ome_events.analyze import Finding, Severity
@@ -26,19 +28,6 @@ from ome_events.analyze.findings import Subject, SubjectKind
 SECRET = "T000/B000/very-secret-token"
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture
-def watcher() -> Iterator[Callable[..., Watcher]]:
-    started: list[Watcher] = []
-
-    def start(*args: str) -> Watcher:
-        started.append(Watcher(*args))
-        return started[-1]
-
-    yield start
-    for item in started:
-        item.close()
 
 
 class Receiver:

@@ -222,7 +222,6 @@ def _follow_with_checkpoint(
     """History and new events both come from the follower, so that the checkpoint can say
     exactly what was shown: it is saved only after an event was written and flushed, and on
     Ctrl-C, SIGTERM or a closed pipe it names the last event shown."""
-    import time
 
     from ome_events.follower import follow
     from ome_events.follower.checkpoint import Checkpoint
@@ -248,8 +247,6 @@ def _follow_with_checkpoint(
         first = next(iter(shown), None)
         start = (reader.position_before(first) if first else None) or history.position
         start = start or "end"
-    last_shown = None
-    due = time.monotonic() + CHECKPOINT_EVERY
     follower = follow(
         history.path,
         start=start,
@@ -259,21 +256,39 @@ def _follow_with_checkpoint(
         autosave=False,
     )
     with follower:
-        try:
-            for event in follower:
-                # Shown whole and remembered, or neither: a first Ctrl-C or SIGTERM waits.
-                with uninterrupted():
-                    if event_filter(event):
-                        writer.write(event)
-                        writer.flush()
-                    last_shown = follower.position  # written (or filtered out): done with it
-                if time.monotonic() >= due:
-                    follower.save_checkpoint(last_shown)
-                    due = time.monotonic() + CHECKPOINT_EVERY
-        finally:
-            if last_shown is not None:
-                follower.save_checkpoint(last_shown)
+        _show_saving(follower, event_filter, writer, lambda: follower.position,
+                     follower.save_checkpoint)  # fmt: skip
     return 0
+
+
+def _show_saving(
+    follower: Any,
+    event_filter: EventFilter,
+    writer: EventWriter,
+    remember: Any,
+    save: Any,
+) -> None:
+    """Show each new event and save the checkpoint(s) every CHECKPOINT_EVERY seconds and at
+    the end, only ever at what was shown: ``remember()`` is where the follower stands just
+    after an event was written (or filtered out), ``save(that)`` writes it."""
+    import time
+
+    last_shown = remember()  # where it starts (after the history shown), when known
+    due = time.monotonic() + CHECKPOINT_EVERY
+    try:
+        for event in follower:
+            # Shown whole and remembered, or neither: a first Ctrl-C or SIGTERM waits.
+            with uninterrupted():
+                if event_filter(event):
+                    writer.write(event)
+                    writer.flush()
+                last_shown = remember()  # written (or filtered out): done with it
+            if time.monotonic() >= due and last_shown is not None:
+                save(last_shown)
+                due = time.monotonic() + CHECKPOINT_EVERY
+    finally:
+        if last_shown is not None:
+            save(last_shown)
 
 
 def _follow_fleet_with_checkpoint(
@@ -287,10 +302,10 @@ def _follow_fleet_with_checkpoint(
     """Several logs, each with its checkpoint ``CHECKPOINT.SERVER``: a log whose checkpoint
     exists resumes there; the others begin after the history shown (the last COUNT events
     of all of them). Each checkpoint is saved only after its events were written."""
-    import time
 
     from ome_events.files import server_labels
     from ome_events.follower import checkpoint_for, follow
+    from ome_events.follower.fleet import FleetFollower
 
     labels = server_labels(list(history.paths))
     if any(_checkpoint_exists(checkpoint_for(args.checkpoint, label)) for label in labels):
@@ -301,7 +316,6 @@ def _follow_fleet_with_checkpoint(
         writer.flush()
         history.finish()
         start = history.follow_start()
-    due = time.monotonic() + CHECKPOINT_EVERY
     follower = follow(
         history.paths,
         start=start,
@@ -310,18 +324,18 @@ def _follow_fleet_with_checkpoint(
         on_error=bad_line,
         autosave=False,
     )
+    assert isinstance(follower, FleetFollower)  # several paths
+
+    def save(positions: dict[str, Any]) -> None:
+        # Each log's checkpoint at what was shown of it (an event taken by the follower but
+        # not yet written, when a signal comes in between, is not saved as done).
+        for one in follower.followers:
+            position = positions.get(str(one.server))
+            if position is not None:
+                one.save_checkpoint(position)
+
     with follower:
-        try:
-            for event in follower:
-                with uninterrupted():
-                    if event_filter(event):
-                        writer.write(event)
-                        writer.flush()
-                if time.monotonic() >= due:
-                    follower.save_checkpoint()
-                    due = time.monotonic() + CHECKPOINT_EVERY
-        finally:
-            follower.save_checkpoint()
+        _show_saving(follower, event_filter, writer, lambda: follower.positions, save)
     return 0
 
 
