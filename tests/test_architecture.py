@@ -23,7 +23,7 @@ LAYERS: list[set[str]] = [
     {"files"},
     {"seek"},
     {"reader", "filters", "follower"},
-    {"export", "parquet", "analyze", "retention", "alerts", "metrics"},
+    {"export", "parquet", "analyze", "retention", "alerts", "metrics", "progress"},
     {"jupyter", "cli", "spark", "__main__", "__init__"},
 ]
 RANK = {name: rank for rank, names in enumerate(LAYERS) for name in names}

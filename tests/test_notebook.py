@@ -65,3 +65,31 @@ def test_notebook_is_stored_without_outputs() -> None:
     nbformat.validate(notebook)
     assert all(not cell.get("outputs") for cell in notebook.cells if cell.cell_type == "code")
     assert notebook.metadata["kernelspec"]["name"] == KERNEL
+
+
+@pytest.mark.slow
+def test_progress_is_a_widget_in_a_notebook(kernel_here: str) -> None:
+    """``to_dataframe(..., progress=True)`` in a kernel draws Rich's bar as a widget (not text
+    on standard error), and the frame is complete."""
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = [
+        nbformat.v4.new_code_cell(
+            "from ome_events.jupyter import to_dataframe\n"
+            "frame = to_dataframe('sample_logs/server-utc', progress=True)\n"
+            "len(frame)"
+        )
+    ]
+    client = NotebookClient(
+        notebook, kernel_name=kernel_here, timeout=120, resources={"metadata": {"path": str(ROOT)}}
+    )
+    client.execute()
+    outputs = notebook.cells[0].outputs
+    assert not [o for o in outputs if o.output_type in ("error", "stream")], outputs
+    kinds = {kind for o in outputs for kind in o.get("data", {})}
+    assert "application/vnd.jupyter.widget-view+json" in kinds
+    import ome_events
+
+    count = sum(1 for _ in ome_events.read_events(ROOT / "sample_logs" / "server-utc"))
+    assert [o["data"]["text/plain"] for o in outputs if o.output_type == "execute_result"] == [
+        str(count)
+    ]

@@ -134,9 +134,9 @@ class History:
     def files(self) -> list[tuple[LogFile, int]]:
         """The files of the history, oldest first, each with its size in bytes (uncompressed:
         estimated for .gz); empty for standard input."""
-        from ome_events.files import uncompressed_size
+        from ome_events.progress import sized
 
-        return [(log_file, uncompressed_size(log_file.path)) for log_file in self._files()]
+        return sized(self._files())
 
     def _files(self) -> list[LogFile]:
         if self.is_stdin:

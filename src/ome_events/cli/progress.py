@@ -6,21 +6,18 @@ Drawn only when standard error is a terminal and the history is large (or ``--pr
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from ome_events.cli.style import is_terminal
+from ome_events.progress import PROGRESS_BYTES, progress_wanted, show_reading
 
 if TYPE_CHECKING:
     from ome_events.cli.history import History
     from ome_events.model import Event
 
 __all__ = ["PROGRESS_BYTES", "add_progress_option", "with_progress"]
-
-#: A history at least this large (bytes, uncompressed) gets a progress bar on a terminal.
-PROGRESS_BYTES = 32 * 1024 * 1024
 
 
 def add_progress_option(group: Any) -> None:
@@ -39,44 +36,20 @@ def add_progress_option(group: Any) -> None:
 def with_progress(
     args: argparse.Namespace, history: History, events: Iterable[Event]
 ) -> Iterator[Event]:
-    wanted = args.progress
-    if wanted is False or history.is_stdin:
-        yield from events
-        return
-    if wanted is None and not is_terminal(sys.stderr):
-        yield from events
-        return
+    """``events`` with a bar on standard error when :func:`~ome_events.progress.progress_wanted`
+    says so (``--progress``/``--no-progress``, else a terminal and a large history)."""
+    if args.progress is False or history.is_stdin:
+        return iter(events)
+    interactive = is_terminal(sys.stderr)
+    if args.progress is None and not interactive:
+        return iter(events)
     files = history.files()
-    total = sum(size for _, size in files)
-    if wanted is None and total < PROGRESS_BYTES:
-        yield from events
-        return
-
-    from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
+    if not progress_wanted(args.progress, sum(size for _, size in files), interactive):
+        return iter(events)
 
     from ome_events.cli.style import color_wanted, make_console
 
-    # Where each file starts in the whole history, so an event's origin (file, offset) is a
-    # position in it.
-    starts: dict[str | None, int] = {}
-    position = 0
-    for log_file, size in files:
-        starts[os.fspath(log_file.path)] = position
-        position += size
     console = make_console(
         color=color_wanted(getattr(args, "color", "auto"), sys.stderr), stderr=True
     )
-    columns = (
-        TextColumn("reading"),
-        BarColumn(),
-        DownloadColumn(),
-        TimeRemainingColumn(),
-    )
-    with Progress(*columns, console=console, transient=True) as progress:
-        task = progress.add_task("reading", total=max(total, 1))
-        for count, event in enumerate(events):
-            if count % 4096 == 0 and event.origin is not None:
-                origin = event.origin
-                progress.update(task, completed=starts.get(origin.file, 0) + origin.offset)
-            yield event
-        progress.update(task, completed=total)
+    return show_reading(events, files, console)

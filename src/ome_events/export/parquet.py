@@ -42,7 +42,8 @@ import pyarrow as pa
 from ome_events.export.lake import Existing, LakeWriter, lake_lock, row_keys
 from ome_events.export.redact import IpRedactor
 from ome_events.export.rows import COLUMNS, event_rows, event_tuples, server_name
-from ome_events.reader import EventsSource, iter_events
+from ome_events.progress import events_with_progress
+from ome_events.reader import EventsSource
 
 __all__ = [
     "COLUMNS",
@@ -125,6 +126,7 @@ def write_parquet(
     until: datetime | None = None,
     errors: Literal["raise", "skip", "collect"] = "raise",
     existing: Existing = "error",
+    progress: bool | None = None,
 ) -> int:
     """Write events as a Hive-partitioned Parquet dataset under ``out_dir``; returns the count.
 
@@ -147,6 +149,9 @@ def write_parquet(
             partition written to, the rows of the servers written, within ``since``/``until``,
             are replaced; other servers' rows and other partitions are kept). See
             :mod:`ome_events.export.lake`.
+        progress: a progress bar while reading paths (a widget in Jupyter, else on standard
+            error): True, False, or None (the default) for when it is interactive and the
+            files hold at least 32 MB (:mod:`ome_events.progress`).
 
     Returns:
         The number of rows written (with ``append``, the rows that were new).
@@ -162,7 +167,9 @@ def write_parquet(
     if existing not in ("error", "replace", "append"):
         raise ValueError(f"existing must be 'error', 'replace' or 'append', not {existing!r}")
     redactor = IpRedactor() if redact_ip else None
-    events = iter_events(events_or_paths, since=since, until=until, errors=errors)
+    events = events_with_progress(
+        events_or_paths, since=since, until=until, errors=errors, progress=progress
+    )
     rows = event_tuples(events, server=server, redactor=redactor)
 
     target = Path(out_dir)

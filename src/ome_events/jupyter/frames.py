@@ -21,6 +21,7 @@ from ome_events.export.parquet import SCHEMA, record_batches
 from ome_events.export.rows import COLUMNS, event_tuples
 from ome_events.export.server_stats import SCOPES, STAT_COLUMNS, server_stat_rows
 from ome_events.model import Level
+from ome_events.progress import events_with_progress
 from ome_events.reader import EventsSource, iter_events
 
 if TYPE_CHECKING:
@@ -78,6 +79,7 @@ def to_dataframe(
     server: str | None = None,
     errors: Literal["raise", "skip", "collect"] = "raise",
     raw: bool = False,
+    progress: bool | None = None,
 ) -> pd.DataFrame:
     """One row per event, with proper dtypes.
 
@@ -89,13 +91,18 @@ def to_dataframe(
             event's file (``sample_logs/server-kst/events.log`` gives ``server-kst``).
         errors: bad lines: ``"raise"``, ``"skip"`` or ``"collect"`` (as ``read_events``).
         raw: add the ``raw`` column, each event's JSON line.
+        progress: a progress bar while reading paths (a widget in Jupyter, else on standard
+            error): True, False, or None (the default) for when it is interactive and the
+            files hold at least 32 MB (:mod:`ome_events.progress`).
 
     Example::
 
         df = to_dataframe(["sample_logs/server-utc", "sample_logs/server-kst"])
         df[df.level >= "Warning"].groupby(["server", "stream"], observed=True).size()
     """
-    events = iter_events(events_or_path, since=since, until=until, errors=errors)
+    events = events_with_progress(
+        events_or_path, since=since, until=until, errors=errors, progress=progress
+    )
     names = [*EVENT_COLUMNS, "raw"] if raw else list(EVENT_COLUMNS)
     schema = pa.schema([SCHEMA.field(name) for name in names])
     # Arrow batches as the rows are read (a batch of Python tuples at a time), the names that
