@@ -39,7 +39,12 @@ class Pane:
         assert TMUX is not None
         # A server of our own, its socket in the test's folder (removed with it).
         self.tmux = [TMUX, "-S", str(socket), "-f", "/dev/null"]
-        shell = "env -u NO_COLOR -u FORCE_COLOR TZ=UTC PS1='$ ' bash --norc --noprofile"
+        # COLUMNS and LINES may be exported by whatever runs the tests: a terminal's shell does
+        # not export them (programs would take them over the window's real size).
+        shell = (
+            "env -u NO_COLOR -u FORCE_COLOR -u COLUMNS -u LINES TZ=UTC PS1='$ '"
+            " bash --norc --noprofile"
+        )
         self._tmux("new-session", "-d", "-x", str(WIDTH), "-y", str(HEIGHT), "-s", "t", shell)
         self._tmux("set-option", "-t", "t", "history-limit", "5000")
 
@@ -63,6 +68,10 @@ class Pane:
         return self._tmux(
             "capture-pane", "-p", "-J", "-S", "-5000", "-t", "t", *(["-e"] if escapes else [])
         )
+
+    def resize(self, width: int, height: int = HEIGHT) -> None:
+        """Resize the window, as a user dragging the terminal's corner (SIGWINCH)."""
+        self._tmux("resize-window", "-t", "t", "-x", str(width), "-y", str(height))
 
     def title(self) -> str:
         return self._tmux("display-message", "-p", "-t", "t", "#{pane_title}").strip()
@@ -300,6 +309,46 @@ class TestWatchView:
         assert "... and 5 more" in screen
         pane.keys("C-c")
         pane.wait_for(lambda s: s.rstrip().endswith("$"))
+
+    def test_a_resize_is_redrawn_at_once(self, pane: Pane, tmp_path: Path) -> None:
+        """Narrow first (the table cut to 70 columns), then wider with no new event: the view
+        is drawn again at the new width (tmux only cuts lines on a resize, it never widens
+        them: a line wider than 70 comes from a redraw)."""
+        from tests.helpers.analyze import abnormal, created, prepared
+
+        log = tmp_path / "events.log"
+        stream = "#default#a-rather-long-application-name/and-a-long-stream-name-too"
+        lines = [
+            created(10, 100, source=stream),
+            prepared(10.1, 100, source=stream),
+            abnormal(10.5, "BFrameDetected", source=stream),
+        ]
+        log.write_bytes(b"".join(lines))
+
+        def widest(screen: str) -> int:
+            """The widest line the watch view drew (after the command's prompt line)."""
+            lines = screen.splitlines()
+            start = max(i for i, text in enumerate(lines) if text.startswith("$ ")) + 1
+            return max((len(text) for text in lines[start:]), default=0)
+
+        pane.resize(70)
+        try:
+            pane.type(f"{OME_EVENTS} watch --poll --from-start {shlex.quote(str(tmp_path))}")
+            narrow = pane.wait_for(lambda s: "Findings (1 open)" in s)
+            assert widest(narrow) <= 70
+            # Nothing cut, and wrapped finding lines stay indented.
+            assert "…" not in narrow
+            lines = narrow.splitlines()
+            below = lines[next(i for i, t in enumerate(lines) if t.startswith("Findings")) + 1 :]
+            assert all(not text or text.startswith("  ") for text in below), below
+            assert "stream-name-too" in "".join(text.strip() for text in below)
+            pane.resize(200)
+            wide = pane.wait_for(lambda s: widest(s) > 70)
+            assert "Findings (1 open)" in wide
+            pane.keys("C-c")
+            pane.wait_for(lambda s: s.rstrip().endswith("$"))
+        finally:
+            pane.resize(WIDTH)
 
 
 class TestNarrowTerminal:

@@ -498,7 +498,8 @@ class _LiveView(_View):
 
     def refresh(self, analysis: Analysis) -> None:
         from rich import box
-        from rich.console import Group
+        from rich.console import Group, RenderableType
+        from rich.padding import Padding
         from rich.table import Table
         from rich.text import Text
 
@@ -511,7 +512,8 @@ class _LiveView(_View):
         streams = Table(
             title=f"Live streams ({len(active)})", box=box.SIMPLE_HEAD, title_justify="left"
         )
-        streams.add_column("stream", no_wrap=True)
+        # A stream's name is never cut: it folds onto the next row of its cell.
+        streams.add_column("stream", overflow="fold", ratio=1)
         streams.add_column("id", no_wrap=True)
         streams.add_column("since", no_wrap=True)
         streams.add_column("uptime", no_wrap=True, justify="right")
@@ -531,10 +533,10 @@ class _LiveView(_View):
         pending = analysis.pending()
         shown = [(True, f) for f in sorted(pending, key=lambda f: f.last, reverse=True)]
         shown += [(False, f) for f in reversed(self.final)]
-        findings = [Text(f"Findings ({len(pending)} open)", style="italic")]
+        findings: list[RenderableType] = [Text(f"Findings ({len(pending)} open)", style="italic")]
         for is_open, finding in shown[:FINDING_ROWS]:
             severity = finding.severity.value
-            head = Text("  ")
+            head = Text()
             head.append("open " if is_open else "     ", style="bold")
             head.append(f"{severity:<8}", style=SEVERITY_STYLES[severity])
             head.append(f"{finding.kind}  ")
@@ -542,8 +544,9 @@ class _LiveView(_View):
             head.append(f"  {_short(finding.first, self.zone)}", style="dim")
             if finding.count > 1:
                 head.append(f"  x{finding.count}")
-            findings.append(head)
-            findings.append(Text("       " + safe(finding.message)))
+            # Wrapped lines stay under their own indentation, never back at column 0.
+            findings.append(Padding(head, (0, 0, 0, 2), expand=False))
+            findings.append(Padding(Text(safe(finding.message)), (0, 0, 0, 7), expand=False))
         if len(shown) > FINDING_ROWS:
             hidden = len(shown) - FINDING_ROWS
             findings.append(Text(f"  ... and {hidden} more (watch --plain lists every one)",
