@@ -70,7 +70,9 @@ class TestText:
         assert result.returncode == 0
         lines = result.stdout.splitlines()
         assert lines[1].startswith("INPUT NOT TRUSTED: 11 of 41 lines were bad (26.8%")
-        assert lines[2] == "read: 30 events, 11 bad lines (26.83% of 41 lines)"
+        assert lines[2] == (
+            "read: 30 events from events.log (Enterprise), 11 bad lines (26.83% of 41 lines)"
+        )
         failed = ome("analyze", str(SAMPLES / "bad-lines" / "events.log"), "--fail-on", "error")
         assert failed.returncode == 1  # no error finding, but the input is not trusted
         tolerant = ome(

@@ -35,9 +35,9 @@ class TestOpenEnums:
         assert len({Cause("X"), Cause("X")}) == 1
 
     def test_every_documented_type_and_cause(self) -> None:
-        """The enums hold the specification's types (29) and the Analytics log's own (10),
-        and the causes."""
-        assert len(EventType) == 29 + 10
+        """The enums hold the specification's types (29), the Analytics log's own (10) and
+        the plain server log's (6), and the causes."""
+        assert len(EventType) == 29 + 10 + 6
         assert {c.value for c in Cause} == {
             "DuplicatedStreamName",
             "BFrameDetected",
@@ -113,6 +113,7 @@ class TestCategoryLookup:
         assert [c.short for c in Category] == [
             *("server", "host", "app", "stream", "rest", "access"),
             *("session", "notification", "stats"),  # the Analytics log's own
+            "log",  # the plain server log's untyped records
         ]
 
 

@@ -34,14 +34,18 @@ from typing import BinaryIO
 
 from ome_events.compressed import GzipReader
 from ome_events.errors import ParseError
+from ome_events.formats.serverlog import record_start_time
 from ome_events.parse import parse_line
 
 __all__ = [
     "BASE_NAME",
     "CHUNK_SIZE",
     "GZIP_MAGIC",
+    "LOG_BASES",
+    "SERVER_LOG_BASE",
     "LogDirectory",
     "LogFile",
+    "file_format",
     "find_log_files",
     "first_event_time",
     "is_gzip",
@@ -51,6 +55,7 @@ __all__ = [
     "line_end_before",
     "line_time",
     "lines_backwards",
+    "log_bases",
     "open_log",
     "order_log_files",
     "ordered_log_files",
@@ -62,6 +67,10 @@ __all__ = [
 ]
 
 BASE_NAME = "events.log"
+#: The plain server log every OME writes (read as events too: formats/serverlog.py).
+SERVER_LOG_BASE = "ovenmediaengine.log"
+#: The logs a directory is searched for, in this order.
+LOG_BASES = (BASE_NAME, SERVER_LOG_BASE)
 # 64 KiB: larger chunks keep more decoded events alive at once, and the garbage collector
 # then spends longer walking them (measured: 1 MiB chunks read 20% slower).
 CHUNK_SIZE = 64 * 1024
@@ -182,6 +191,22 @@ def scan_log_directory(directory: str | os.PathLike[str], base: str = BASE_NAME)
         f for name, f in found.items() if not (f.compressed and name.removesuffix(".gz") in found)
     ]
     return LogDirectory(files, sorted(unrecognised))
+
+
+def log_bases(directory: str | os.PathLike[str]) -> list[str]:
+    """The logs a directory holds (of :data:`LOG_BASES`): ``events.log`` when its files are
+    there, ``ovenmediaengine.log`` when its files are; ``[BASE_NAME]`` when neither is (a
+    log that has not started yet is waited for by that name)."""
+    try:
+        names = os.listdir(directory)
+    except OSError:
+        return [BASE_NAME]
+    found = [
+        base
+        for base in LOG_BASES
+        if any(name.startswith(base) and LogFile.from_path(Path(name), base) for name in names)
+    ]
+    return found or [BASE_NAME]
 
 
 def find_log_files(directory: str | os.PathLike[str], base: str = BASE_NAME) -> list[LogFile]:
@@ -430,6 +455,21 @@ def line_time(line: bytes) -> datetime | None:
     try:
         return parse_line(line).time
     except ParseError:
+        pass
+    if line[:1] in (b"[", b"\x1b") or b"| " in line[:80]:
+        return record_start_time(line)  # a record of the server log
+    return None
+
+
+def file_format(path: str | os.PathLike[str]) -> str | None:
+    """The format of a log file (see :func:`~ome_events.formats.input_format`), read from its
+    first bytes (decompressed for gzip); None when it cannot be read or is empty."""
+    from ome_events.formats import SNIFF_BYTES, input_format
+
+    try:
+        with open_log(path) as stream:
+            return input_format(stream.read(SNIFF_BYTES))
+    except (OSError, ParseError, EOFError):
         return None
 
 

@@ -127,6 +127,9 @@ class EventFilter:
         sources: globs on the raw ``sourceId`` (``"#default#app/*"``).
         vhosts, apps, streams: names or globs on the parts of the source ID. An event whose
             source has no such part (a server or REST API event for ``apps``) does not match.
+        tags: the plain server log's tags (``RTMPProvider``, ``Transcoder*``), names or globs,
+            case-insensitive. Events of the JSON logs have no tag: they only match
+            ``!`` patterns.
         grep: a regular expression searched in the summary (a string is compiled).
         search: a regular expression searched in the event's whole JSON line (every field,
             the snapshot included).
@@ -155,6 +158,7 @@ class EventFilter:
     vhosts: tuple[str, ...] = ()
     apps: tuple[str, ...] = ()
     streams: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
     grep: re.Pattern[str] | str | None = None
     search: re.Pattern[str] | str | None = None
     since: datetime | None = None
@@ -283,10 +287,14 @@ class EventFilter:
         if self.grep is not None:
             search = re.compile(self.grep).search
             summary_ok = lambda summary: search(summary) is not None  # noqa: E731
-        raw_ok = None
+        event_tests: list[Callable[[Event], bool]] = []
+        if self.tags:
+            tag_ok = _matcher(self.tags, fold=True).of_optional
+            event_tests.append(lambda event: tag_ok(event.tag))
         if self.search is not None:
             anywhere = re.compile(self.search).search
-            raw_ok = lambda event: anywhere(_line_text(event)) is not None  # noqa: E731
+            event_tests.append(lambda event: anywhere(_line_text(event)) is not None)
+        raw_ok = _all_of(event_tests)
         return FieldTests(
             level=level_ok,
             category=category_ok,

@@ -139,6 +139,8 @@ class Category(_OpenEnum):
     SESSION = "SessionEvent"
     NOTIFICATION = "NotificationEvent"
     STATISTICS = "StatisticsEvent"
+    # The plain server log's records that are not typed events (see docs/model.md).
+    SERVER_LOG = "ServerLogEvent"
 
     @property
     def short(self) -> str:
@@ -176,6 +178,7 @@ _CATEGORY_SHORT = {
     "SessionEvent": "session",
     "NotificationEvent": "notification",
     "StatisticsEvent": "stats",
+    "ServerLogEvent": "log",
 }
 
 
@@ -222,6 +225,13 @@ class EventType(_OpenEnum):
     INFO = "Info"
     ERROR = "Error"
     SERVER_STAT = "ServerStat"
+    # Typed records of the plain server log, ovenmediaengine.log (see docs/model.md).
+    PROVIDER_STATISTICS = "ProviderStatistics"
+    STREAM_NOT_FOUND = "StreamNotFound"
+    HTTP_ERROR = "HttpError"
+    TRANSCODER_ERROR = "TranscoderError"
+    PUSH_FAILED = "PushFailed"
+    RECORDING_FAILED = "RecordingFailed"
 
     @property
     def category(self) -> Category | None:
@@ -246,6 +256,8 @@ _TYPE_CATEGORY: dict[str, Category] = {
     "Info": Category.NOTIFICATION,
     "Error": Category.NOTIFICATION,
     "ServerStat": Category.STATISTICS,
+    "ProviderStatistics": Category.STATISTICS,
+    "HttpError": Category.REST_API,
 }
 for _type in EventType:
     _TYPE_CATEGORY.setdefault(_type.value, Category.STREAM)
@@ -536,6 +548,16 @@ class Event(_EventSlots):
             return self._data
         except AttributeError:
             return self.raw.get("snapshot")
+
+    @property
+    def tag(self) -> str | None:
+        """The tag of a record of the plain server log (``RTMPProvider``); None for the JSON
+        logs' events."""
+        if self.format != "serverlog":
+            return None
+        record = self.raw.get("serverLog")
+        tag = record.get("tag") if isinstance(record, Mapping) else None
+        return tag if isinstance(tag, str) else None
 
     @property
     def fields(self) -> Mapping[str, str]:

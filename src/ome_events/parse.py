@@ -32,7 +32,7 @@ from datetime import datetime
 from typing import Literal
 
 from ome_events.errors import ParseError
-from ome_events.formats import event_of, event_of_line, whole_line_event
+from ome_events.formats import detect_format, event_of, event_of_line, whole_line_event
 from ome_events.formats.common import TIME_RANGE, checked_time, typed_event
 from ome_events.formats.enterprise import (
     DEEP_LINE,
@@ -41,6 +41,7 @@ from ome_events.formats.enterprise import (
     decode_head,
     may_be_deep,
 )
+from ome_events.formats.serverlog import RecordDecoder
 from ome_events.model import Event, Origin
 from ome_events.text import excerpt
 
@@ -113,6 +114,23 @@ def parse_line(
             excerpt=excerpt(data),
             path=error.path,
         ) from None
+
+
+def _modified(file: str | None) -> Callable[[], datetime] | None:
+    """The year reference of a server log's year-less times: the file's modification time
+    (asked for only when such a record is met; None without a file: the current year)."""
+    if file is None:
+        return None
+
+    def modified() -> datetime:
+        import os
+
+        try:
+            return datetime.fromtimestamp(os.stat(file).st_mtime)
+        except (OSError, ValueError, OverflowError):
+            return datetime.now()
+
+    return modified
 
 
 def line_too_long(
@@ -201,14 +219,72 @@ class LineDecoder:
         self._skipping = False  # inside an over-long line: counting, not keeping, its bytes
         self._ready: list[Event] = []  # decoded before a raised error, returned next time
         self._unread = b""  # not yet decoded when an error was raised
+        # The format is decided on the first line (formats.detect_format); a server log is
+        # handed to its record decoder, which then answers for this one.
+        self._sniffing: bytes | None = b""
+        self._records: RecordDecoder | None = None
 
     @property
     def buffered(self) -> int:
         """Bytes held in memory that are not yet part of a complete line (a partial line)."""
-        return sum(map(len, self._pending)) + len(self._unread)
+        if self._records is not None:
+            return self._records.buffered
+        held = len(self._sniffing) if self._sniffing else 0
+        return sum(map(len, self._pending)) + len(self._unread) + held
+
+    @property
+    def format(self) -> str | None:
+        """``"json"`` or ``"serverlog"`` once the first line decided it, else None."""
+        if self._records is not None:
+            return "serverlog"
+        return None if self._sniffing is not None else "json"
+
+    def _decide(self, data: bytes, final: bool) -> bytes | None:
+        """Hold the first bytes until the format is known; then all of them, to decode."""
+        held = self._sniffing + data if self._sniffing else data
+        found = detect_format(held, final)
+        if found is None:
+            self._sniffing = held
+            return None
+        self._sniffing = None
+        if found == "serverlog":
+            self._records = RecordDecoder(
+                file=self.file,
+                offset=self.offset,
+                line=self.line,
+                numbered=self.numbered,
+                errors=self.policy,
+                max_line_bytes=self.max_line_bytes,
+                max_errors=self.max_errors,
+                on_error=self.on_error,
+                server=self.server,
+                year_of=_modified(self.file),
+            )
+            self._records.errors = self.errors
+        return held
+
+    def _by_records(self, data: bytes, final: bool) -> list[Event]:
+        records = self._records
+        assert records is not None
+        try:
+            events = records.feed(data)
+            if final:
+                events += records.close()
+            return events
+        finally:
+            self.offset = records.offset
+            self.line = records.line
+            self.error_count = records.error_count
 
     def feed(self, data: bytes) -> list[Event]:
         """Add a chunk; return the events of the lines it completed, in order."""
+        if self._sniffing is not None:
+            decided = self._decide(data, final=False)
+            if decided is None:
+                return []
+            data = decided
+        if self._records is not None:
+            return self._by_records(data, final=False)
         if self._unread:
             data = self._unread + data
             self._unread = b""
@@ -241,7 +317,15 @@ class LineDecoder:
 
         A follower never calls this: there, bytes without a newline are an unfinished write.
         """
-        events = self.feed(b"")
+        if self._sniffing is not None:
+            data = self._decide(b"", final=True)
+            if self._records is not None:
+                return self._by_records(data or b"", final=True)
+            events = self.feed(data or b"")
+        elif self._records is not None:
+            return self._by_records(b"", final=True)
+        else:
+            events = self.feed(b"")
         if self._skipping:
             self._skip_long_line(0, 0, events, [], b"")
         elif self._pending:

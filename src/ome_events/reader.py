@@ -28,12 +28,14 @@ from ome_events.files import (
     LogFile,
     last_event_time,
     line_end_before,
+    log_bases,
     order_log_files,
     scan_log_directory,
     server_label,
     server_labels,
     stream_chunks,
 )
+from ome_events.formats import detect_format
 from ome_events.model import Event
 from ome_events.parse import ErrorPolicy, HeadTest, LineDecoder
 from ome_events.position import FINGERPRINT_BYTES, Position, fingerprint_of
@@ -247,7 +249,9 @@ class EventReader(Iterator[Event]):
             try:
                 identity = _identify(stream, name, log_file)
                 self._identities[name] = identity
-                plain = not (log_file.compressed or identity.compressed)
+                # Reading from the end and seeking by time need lines that stand alone: not
+                # compressed files, nor the server log (whose records span lines).
+                plain = not (log_file.compressed or identity.compressed or identity.records)
                 if backwards and plain:
                     yield from self._read_backwards(stream, name, log_file, identity)
                     return
@@ -448,6 +452,7 @@ class _Identity(NamedTuple):
     fingerprint: str | None
     first_time: datetime | None
     compressed: bool
+    records: bool  # a server log (records over lines): read forwards from a record start
 
     def at(self, offset: int, line: int) -> Position:
         return Position(
@@ -472,6 +477,7 @@ def _identify(stream: BinaryIO, name: str, log_file: LogFile) -> _Identity:
         fingerprint_of(head),
         log_file.first_time,
         compressed,
+        detect_format(head, final=True) == "serverlog",
     )
 
 
@@ -500,10 +506,10 @@ def read_events(
     until: datetime | None = ...,
     errors: ErrorPolicy = ...,
     strict: bool = ...,
-    base: str = ...,
+    base: str | None = ...,
     partial: Partial = ...,
     where: Callable[[Event], bool] | None = ...,
-) -> EventReader: ...
+) -> EventReader | MergedReader: ...
 
 
 @overload
@@ -514,7 +520,7 @@ def read_events(
     until: datetime | None = ...,
     errors: ErrorPolicy = ...,
     strict: bool = ...,
-    base: str = ...,
+    base: str | None = ...,
     partial: Partial = ...,
     where: Callable[[Event], bool] | None = ...,
 ) -> EventReader | MergedReader: ...
@@ -527,7 +533,7 @@ def read_events(
     until: datetime | None = None,
     errors: ErrorPolicy = "raise",
     strict: bool = False,
-    base: str = BASE_NAME,
+    base: str | None = None,
     partial: Partial = "read",
     where: Callable[[Event], bool] | None = None,
 ) -> EventReader | MergedReader:
@@ -548,7 +554,9 @@ def read_events(
             ``"collect"`` (as skip, and keep them in ``reader.errors``).
         strict: reject unknown levels, categories, types and causes, and badly typed
             snapshots, as errors.
-        base: the base file name, for logs configured with another name.
+        base: the base file name, for logs configured with another name. By default a
+            directory's ``events.log`` and ``ovenmediaengine.log`` (the plain server log) are
+            both read, merged by time, as one server's (a :class:`MergedReader`).
         partial: ``"read"`` (default) decodes bytes after a file's last newline as a last
             line; ``"leave"`` leaves them to a follower (see :attr:`EventReader.position`).
         where: only the events it is true for. An :class:`~ome_events.filters.EventFilter`
@@ -580,14 +588,26 @@ def read_events(
     if len(paths) == 1:
         return _read_one(paths[0], labels[0], options)
     options["bad_line_log"] = BadLineLog()  # one budget of messages for all the logs
-    readers = [_read_one(p, label, options) for p, label in zip(paths, labels, strict=True)]
+    readers: list[EventReader] = []
+    for one, label in zip(paths, labels, strict=True):
+        found = _read_one(one, label, options)
+        readers += found.readers if isinstance(found, MergedReader) else [found]
     return MergedReader(readers)
 
 
-def _read_one(path: str | os.PathLike[str], server: str, options: dict[str, Any]) -> EventReader:
+def _read_one(
+    path: str | os.PathLike[str], server: str, options: dict[str, Any]
+) -> EventReader | MergedReader:
     target = Path(path)
     options = dict(options)
     base = options.pop("base")
+    if base is None:
+        bases = log_bases(target) if target.is_dir() else [BASE_NAME]
+        if len(bases) > 1:  # events.log and ovenmediaengine.log: one server, both logs
+            options.setdefault("bad_line_log", BadLineLog())
+            readers = [_read_one(path, server, {**options, "base": one}) for one in bases]
+            return MergedReader([r for one in readers for r in _readers_of(one)])
+        base = bases[0]
     if target.is_dir():
         found = scan_log_directory(target, base)
         for name in found.unrecognised:
@@ -667,6 +687,10 @@ class MergedReader(Iterator[Event]):
         merged = list(heapq.merge(*pieces, key=_time_of))
         end = max(0, len(merged) - offset)
         return merged[max(0, end - count) : end]
+
+
+def _readers_of(reader: EventReader | MergedReader) -> list[EventReader]:
+    return reader.readers if isinstance(reader, MergedReader) else [reader]
 
 
 def _time_of(event: Event) -> datetime:

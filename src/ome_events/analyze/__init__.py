@@ -39,6 +39,7 @@ from ome_events.analyze.reorder import REORDER_WINDOW, ReorderBuffer
 from ome_events.analyze.report import StreamTable
 from ome_events.analyze.restapi import RestApiAnalyzer, RestApiConfig
 from ome_events.analyze.server import ServerAnalyzer, ServerConfig
+from ome_events.analyze.serverlog import ServerLogAnalyzer, ServerLogConfig
 from ome_events.analyze.stats import StatsAnalyzer, StatsConfig
 
 __all__ = [
@@ -70,6 +71,8 @@ __all__ = [
     "RestApiConfig",
     "ServerAnalyzer",
     "ServerConfig",
+    "ServerLogAnalyzer",
+    "ServerLogConfig",
     "ServerRow",
     "SessionRecord",
     "Severity",

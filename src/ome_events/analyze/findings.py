@@ -419,6 +419,8 @@ class Report:
     bad_lines: int = 0
     sessions: int = 0
     unreadable_files: int = 0
+    #: The formats the input was in (``formats.FORMAT_NAMES`` keys), when the caller knows.
+    inputs: tuple[str, ...] = ()
 
     @property
     def bad_share(self) -> float:
@@ -486,6 +488,7 @@ class Report:
                 "bad_lines": self.bad_lines,
                 "bad_share": round(self.bad_share, 6),
                 "unreadable_files": self.unreadable_files,
+                "inputs": list(self.inputs),
                 "input_problem": self.input_problem(),
                 "servers": list(self.server_names),
                 "first_event": iso(self.first_event),

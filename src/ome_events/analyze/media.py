@@ -88,10 +88,12 @@ class MediaAnalyzer(BaseAnalyzer[MediaConfig]):
         return media_specs(config.incident_gap)
 
     def handlers(self) -> dict[str, Handler]:
-        """StreamPrepared, AbnormalStreamDetected, and the Analytics log's StreamCreated."""
+        """StreamPrepared, AbnormalStreamDetected, the Analytics log's StreamCreated, and the
+        server log's provider statistics (their key-frame interval and frame rate)."""
         return {
             "StreamPrepared": self.on_snapshot,
             "AbnormalStreamDetected": self.on_snapshot,
+            "ProviderStatistics": self.on_snapshot,
             "StreamCreated": self.on_created,
         }
 

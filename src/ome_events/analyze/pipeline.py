@@ -25,8 +25,9 @@ from ome_events.analyze.reorder import REORDER_WINDOW, ReorderBuffer
 from ome_events.analyze.report import StreamTable
 from ome_events.analyze.restapi import RestApiAnalyzer, RestApiConfig
 from ome_events.analyze.server import ServerAnalyzer, ServerConfig
+from ome_events.analyze.serverlog import ServerLogAnalyzer, ServerLogConfig
 from ome_events.analyze.stats import StatsAnalyzer, StatsConfig
-from ome_events.model import Event, SourceId
+from ome_events.model import Category, Event, SourceId
 
 __all__ = ["Analysis", "AnalyzerConfig", "ServerAnalysis", "analyze"]
 
@@ -55,6 +56,7 @@ class AnalyzerConfig:
     restapi: RestApiConfig = field(default_factory=RestApiConfig)
     access: AccessConfig = field(default_factory=AccessConfig)
     stats: StatsConfig = field(default_factory=StatsConfig)
+    serverlog: ServerLogConfig = field(default_factory=ServerLogConfig)
     reorder_window: timedelta = field(default=REORDER_WINDOW)
     evidence_limit: int = EVIDENCE_LIMIT
     max_table_streams: int = 10_000
@@ -95,9 +97,10 @@ class ServerAnalysis:
         self.restapi = RestApiAnalyzer(config.restapi, book=book, clock=clock)
         self.access = AccessAnalyzer(config.access, book=book, clock=clock)
         self.stats = StatsAnalyzer(config.stats, book=book, clock=clock)
+        self.serverlog = ServerLogAnalyzer(config.serverlog, book=book, clock=clock)
         others: list[BaseAnalyzer[Any]] = [
             self.lifecycle, self.media, self.outputs, self.server, self.restapi, self.access,
-            self.stats,
+            self.stats, self.serverlog,
         ]  # fmt: skip
         covered = {name for analyzer in others for name in analyzer.handlers()}
         self.abnormal = AbnormalAnalyzer(config.abnormal, covered=covered, book=book, clock=clock)
@@ -109,7 +112,16 @@ class ServerAnalysis:
             for name, handler in analyzer.handlers().items():
                 dispatch.setdefault(name, []).append(handler)
         self._dispatch = {name: tuple(handlers) for name, handlers in dispatch.items()}
-        self._fallback = self.abnormal.fallback
+        self._other = self.abnormal.fallback
+        self._record = self.serverlog.on_record
+
+    def _fallback(self, event: Event) -> None:
+        """An event of a type no detector reads: the server log's untyped records (their
+        type is their tag) go to its detector, others to the catch-all."""
+        if event.category is Category.SERVER_LOG:
+            self._record(event)
+        else:
+            self._other(event)
 
     def feed(self, event: Event) -> list[Finding]:
         """Take one event; return the findings that became certain (often none)."""

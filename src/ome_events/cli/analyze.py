@@ -166,6 +166,7 @@ def _analyze(args: argparse.Namespace, history: History, event_filter: EventFilt
         report,
         bad_lines=reader.error_count,
         unreadable_files=len(reader.file_problems),
+        inputs=history.input_formats(),
         findings=tuple(f for f in report.findings if _shown(f, event_filter, args.kind)),
     )
     path = history.path
@@ -305,8 +306,13 @@ def summary_lines(
     if problem is not None:
         lines.append(f"INPUT NOT TRUSTED: {problem} (this report is not an all-clear)")
     total = report.events + report.bad_lines
+    from ome_events.formats import FORMAT_NAMES
+
+    inputs = ", ".join(FORMAT_NAMES.get(name, name) for name in report.inputs)
     lines.append(
-        f"read: {report.events:,} events, {report.bad_lines:,} bad lines"
+        f"read: {report.events:,} events"
+        + (f" from {inputs}" if inputs else "")
+        + f", {report.bad_lines:,} bad lines"
         + (f" ({report.bad_share:.2%} of {total:,} lines)" if total else "")
         + (f", {report.unreadable_files} files not read in full" if report.unreadable_files else "")
     )

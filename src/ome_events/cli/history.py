@@ -138,6 +138,16 @@ class History:
 
         return sized(self._files())
 
+    def input_formats(self) -> tuple[str, ...]:
+        """The formats of the files read (``formats.FORMAT_NAMES`` keys), in a fixed order;
+        empty for standard input."""
+        from ome_events.files import file_format
+        from ome_events.formats import FORMAT_NAMES
+
+        read = getattr(self.reader, "read_files", None) or self._files()
+        found = {file_format(log_file.path) for log_file in read}
+        return tuple(name for name in FORMAT_NAMES if name in found)
+
     def _files(self) -> list[LogFile]:
         if self.is_stdin:
             return []
@@ -197,13 +207,19 @@ def check_paths(paths: list[str], *, follow: bool = False) -> None:
     """The one check (and wording) of every command for its PATHs: FileNotFoundError for a
     missing path, or a directory without any ``events.log`` file (unless ``follow``: a
     follower waits for one to appear)."""
-    from ome_events.files import find_log_files
+    from ome_events.files import LOG_BASES, find_log_files
 
     for path in paths:
         if path != "-" and not os.path.exists(path):
             raise FileNotFoundError(f"no such file or directory: {path}")
-        if not follow and os.path.isdir(path) and not find_log_files(path):
-            raise FileNotFoundError(f"no events.log (or rotated events.log.*) in {path}")
+        if (
+            not follow
+            and os.path.isdir(path)
+            and not any(find_log_files(path, base) for base in LOG_BASES)
+        ):
+            raise FileNotFoundError(
+                f"no events.log or ovenmediaengine.log (nor rotated ones) in {path}"
+            )
 
 
 def with_history(

@@ -213,6 +213,13 @@ def add_filter_options(
         help="stream names (globs allowed), from the source ID like --vhost and --app",
     )
     group.add_argument(
+        "--tag",
+        type=_names,
+        action="extend",
+        metavar="NAMES",
+        help="tags of ovenmediaengine.log's records (globs allowed): RTMPProvider, 'Transcoder*'",
+    )
+    group.add_argument(
         "--grep", type=_regex, metavar="REGEX", help="a regular expression found in the summary"
     )
     group.add_argument(
@@ -238,6 +245,14 @@ def add_filter_options(
         "--utc",
         action="store_true",
         help="show times in UTC and read --since/--until in UTC (default: the local zone)",
+    )
+    group.add_argument(
+        "--tz",
+        metavar="ZONE",
+        help=(
+            "the server's zone, for ovenmediaengine.log (its times have no offset): Asia/Seoul,"
+            " UTC, +09:00 (default: this machine's zone)"
+        ),
     )
     if not paging:
         return
@@ -308,6 +323,14 @@ def build_filter(args: argparse.Namespace, *, now: datetime | None = None) -> Ev
         raise UsageError(
             f"--since ({since.isoformat()}) is not before --until ({until.isoformat()})"
         )
+    zone_text = getattr(args, "tz", None)
+    if zone_text is not None:
+        from ome_events.formats.serverlog import set_server_zone
+
+        try:
+            set_server_zone(zone_text)
+        except ValueError as error:
+            raise UsageError(f"--tz: {error}") from None
     flags = re.IGNORECASE if args.ignore_case else 0
     grep = None if args.grep is None else re.compile(args.grep, flags)
     search = None if getattr(args, "search", None) is None else re.compile(args.search, flags)
@@ -320,6 +343,7 @@ def build_filter(args: argparse.Namespace, *, now: datetime | None = None) -> Ev
         vhosts=tuple(args.vhost or ()),
         apps=tuple(args.app or ()),
         streams=tuple(args.stream or ()),
+        tags=tuple(getattr(args, "tag", None) or ()),
         grep=grep,
         search=search,
         since=since,

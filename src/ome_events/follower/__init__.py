@@ -19,10 +19,11 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
 from typing import Any, Literal, overload
 
 from ome_events.errors import ParseError
-from ome_events.files import server_labels
+from ome_events.files import log_bases, server_labels
 from ome_events.follower.checkpoint import read_checkpoint, write_checkpoint
 from ome_events.follower.core import Follower, FollowerStats
 from ome_events.follower.fleet import FleetFollower, checkpoint_for
@@ -109,6 +110,12 @@ def follow(
         path = [path]
     paths = list(path)
     labels = server_labels(paths)
+    if len(paths) == 1 and options.get("base") is None and Path(paths[0]).is_dir():
+        bases = log_bases(paths[0])
+        if len(bases) > 1:  # events.log and ovenmediaengine.log: one server, both followed
+            return _both_logs(
+                paths[0], labels[0], bases, start, checkpoint, poll, on_error, options
+            )
     if len(paths) == 1:
         one = start.get(labels[0]) if isinstance(start, Mapping) else start
         return Follower(
@@ -139,6 +146,41 @@ def follow(
                     **options,
                 )
             )
+    except BaseException:
+        for follower in followers:
+            follower.close()
+        raise
+    return FleetFollower(followers)
+
+
+def _both_logs(
+    path: str | os.PathLike[str],
+    server: str,
+    bases: list[str],
+    start: Start | Mapping[str, Start | None],
+    checkpoint: str | os.PathLike[str] | None,
+    poll: bool,
+    on_error: Callable[[ParseError], object] | None,
+    options: dict[str, Any],
+) -> FleetFollower:
+    """A directory with both logs of one server: each followed, their events merged; the
+    server log's checkpoint is ``CHECKPOINT.ovenmediaengine.log``."""
+    one = (start.get(server) if isinstance(start, Mapping) else start) or "end"
+    followers: list[Follower] = []
+    try:
+        for base in bases:
+            own = one
+            if isinstance(one, Position) and not Path(one.path).name.startswith(base):
+                own = "end"  # a position in the other log's file
+            saved = None
+            if checkpoint is not None:
+                saved = os.fspath(checkpoint)
+                if base != bases[0]:
+                    saved = checkpoint_for(saved, base)
+            followers.append(
+                Follower(path, start=own, checkpoint=saved, poll=poll,
+                         on_error=on_error, server=server, base=base, **options)
+            )  # fmt: skip
     except BaseException:
         for follower in followers:
             follower.close()

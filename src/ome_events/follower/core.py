@@ -24,7 +24,7 @@ from types import TracebackType
 from typing import Any, Literal
 
 from ome_events.errors import LogFileError, ParseError
-from ome_events.files import BASE_NAME, last_line_end, server_label
+from ome_events.files import BASE_NAME, last_line_end, log_bases, server_label
 from ome_events.follower.checkpoint import Checkpoint
 from ome_events.follower.decide import (
     Change,
@@ -109,7 +109,8 @@ class Follower(Iterator[Event]):
             not target.exists() and base is None and BASE_NAME not in target.name
         ):
             self.directory = target
-            self.base = base or BASE_NAME
+            # events.log, else the plain server log when that is what the directory holds.
+            self.base = base or log_bases(target)[0]
         else:
             self.directory = target.parent
             self.base = base or target.name

@@ -16,15 +16,73 @@ from __future__ import annotations
 from typing import Any
 
 from ome_events.errors import ParseError
-from ome_events.formats import analytics, enterprise
+from ome_events.formats import analytics, enterprise, serverlog
 from ome_events.formats.common import TIME_RANGE
 from ome_events.model import Event, Origin
 from ome_events.text import loads
 
-__all__ = ["FORMATS", "TIME_RANGE", "event_of", "event_of_line", "whole_line_event"]
+__all__ = [
+    "FORMATS",
+    "FORMAT_NAMES",
+    "SNIFF_BYTES",
+    "TIME_RANGE",
+    "detect_format",
+    "event_of",
+    "event_of_line",
+    "input_format",
+    "whole_line_event",
+]
 
 #: The formats an Event's ``format`` can name.
-FORMATS = ("enterprise", "analytics")
+FORMATS = ("enterprise", "analytics", "serverlog")
+
+#: A file whose first line is not complete within this many bytes is read as JSON lines
+#: (a server log record's first line is far shorter).
+SNIFF_BYTES = 16 * 1024
+
+
+#: How each format is named to users (the digest says which it read).
+FORMAT_NAMES = {
+    "enterprise": "events.log (Enterprise)",
+    "analytics": "Analytics log",
+    "serverlog": "ovenmediaengine.log (server log)",
+}
+
+
+def input_format(start: bytes) -> str | None:
+    """The format of a file from its first bytes: ``"enterprise"``, ``"analytics"`` or
+    ``"serverlog"`` (a key of :data:`FORMAT_NAMES`), None for an empty file. JSON files are
+    named by their first line (one directory may mix both JSON formats line by line)."""
+    found = detect_format(start, final=True)
+    if found == "serverlog":
+        return found
+    text = start.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if not text:
+        return None
+    first = text.split(b"\n", 1)[0]
+    return "analytics" if b'"timestampMillis"' in first else "enterprise"
+
+
+def detect_format(start: bytes, final: bool = False) -> str | None:
+    """Which decoder reads a file, from its first bytes: ``"json"`` (Enterprise's events.log
+    and the Analytics log, told apart per line) or ``"serverlog"`` (ovenmediaengine.log,
+    whose records span lines). None: not known yet (no complete first line and not
+    ``final``). Decided on the first line that is not blank: a server log record's start
+    (``[2025-03-26 05:21:46.315] I [...``, see :mod:`.serverlog`) or anything else (JSON, and
+    the bad lines of JSON, reported as such).
+    """
+    text = start[3:] if start.startswith(b"\xef\xbb\xbf") else start
+    text = text.lstrip(b" \t\r\n")  # blank lines before the first
+    if not text:
+        return "json" if final else None
+    if text[:1] == b"{":
+        return "json"
+    end = text.find(b"\n")
+    if end < 0:
+        if not final and len(text) <= SNIFF_BYTES:
+            return None
+        end = len(text)
+    return "serverlog" if serverlog.is_record_start(text[:end]) else "json"
 
 
 def event_of(

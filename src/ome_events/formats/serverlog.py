@@ -1,0 +1,585 @@
+"""The plain server log ``ovenmediaengine.log``: records of text lines, as events.
+
+Every OME writes it (``src/projects/base/ovlibrary/log_internal.cpp``)::
+
+    [2025-03-26 05:21:46.315] I [SPRTMP-t1935:4321] RTMPProvider | rtmp_provider.cpp:211  |
+    A RTMP client has connected from <ClientSocket: ...>
+
+(one line), that is ``[date time] L [ThreadName:tid] Tag | file:line | message``, ``L`` one
+of D I W E C.
+Variants read here: no year (debug builds: ``[03-26 05:21:46.315]``), a bare numeric thread
+(before v0.11: ``I 3275 Config | ...``), no ``file:line`` part, an empty tag, a ``docker
+compose logs`` prefix (``ome-1  | ``) and console colours. A record goes on over the lines
+that do not start a record (``[Stream Info]`` blocks, HTTP dumps): it is complete when the
+next record starts, or at the end of the file.
+
+Each record becomes an :class:`~ome_events.model.Event` whose ``raw`` is shaped like a line
+of Enterprise's ``events.log`` (``time``, ``level``, ``category``, ``type``, ``sourceId``,
+``summary``, ``snapshot`` when there are figures) plus ``serverLog`` (thread, tag, location,
+the whole message): written out (``tail --json``, JSON Lines export) it is an events.log line.
+The messages that matter get the JSON logs' types (see :data:`TEMPLATES` and docs/model.md);
+any other record is a ``ServerLogEvent`` whose type is its tag, never dropped.
+
+Times carry no offset: they are the server's local time, read in :func:`server_zone`
+(``--tz``, :func:`set_server_zone`; by default this machine's zone). A year-less time takes
+its year from ``year_of`` (the file's modification time), a day after it meaning last year.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta, tzinfo
+from typing import Any
+
+from ome_events.errors import ParseError
+from ome_events.formats.common import TIME_RANGE, typed_event
+from ome_events.model import Event, Origin
+
+__all__ = [
+    "FORMAT",
+    "RECORD_EXPECTED",
+    "Head",
+    "RecordDecoder",
+    "is_record_start",
+    "parse_head",
+    "parse_zone",
+    "record_event",
+    "record_start_time",
+    "server_zone",
+    "set_server_zone",
+]
+
+#: The name of this format in ``Event.format``.
+FORMAT = "serverlog"
+#: What a record's first line looks like (in error messages).
+RECORD_EXPECTED = "a record like [2025-03-26 05:21:46.315] I [Thread:123] Tag | message"
+
+_LEVELS = {"D": "Debug", "I": "Info", "W": "Warning", "E": "Error", "C": "Critical"}
+
+# The record's first line. Groups: compose prefix, year, month, day, time, ms, level, thread
+# name, thread id, bare thread id, the rest (tag, location, message).
+_HEAD = re.compile(
+    r"(?:[\w][\w.-]*\s+\| ?)?"  # docker compose logs: "ome-1  | "
+    r"(?:\x1b\[[0-9;]*m)?"  # a console's colour
+    r"\[(?:(\d{4})-)?(\d\d)-(\d\d) (\d\d):(\d\d):(\d\d)\.(\d{3})\]"
+    r" ([DIWEC])"
+    r" (?:\[([^\]]*):(\d+)\]|(\d+))"
+    r"(.*)",
+    re.S,
+)
+# The part after the thread: " Tag | file.cpp:12   | message", " Tag | message", " | message".
+_TAG = re.compile(r" ?([^|]*?) ?\| ?(.*)", re.S)
+_LOCATION = re.compile(r"([\w.+-]+\.(?:cpp|cc|cxx|c|hpp|h)):(\d+) *\| ?(.*)", re.S)
+_COLOUR = re.compile(r"\x1b\[[0-9;]*m")
+_PREFIX = re.compile(r"[\w][\w.-]*\s+\| ?")
+_STREAM = re.compile(r"(#[^#\s/\]\[()]+#[^/\s\]\[()]+)(?:/([^\s\]\[()/,]+))?")
+
+_zone: tzinfo | None = None
+
+
+def set_server_zone(zone: tzinfo | str | None) -> None:
+    """The zone of the server log's times for this process (``--tz``): a tzinfo, a name
+    (``Asia/Seoul``), an offset (``+09:00``), or None for this machine's zone."""
+    global _zone
+    if isinstance(zone, str):
+        zone = parse_zone(zone)
+    _zone = zone
+
+
+def parse_zone(text: str) -> tzinfo:
+    """``Asia/Seoul``, ``UTC``, ``+09:00`` or ``-0530`` as a tzinfo; ValueError otherwise."""
+    from datetime import timezone
+
+    match = re.fullmatch(r"([+-])(\d\d):?(\d\d)", text.strip())
+    if match:
+        sign = -1 if match[1] == "-" else 1
+        return timezone(sign * timedelta(hours=int(match[2]), minutes=int(match[3])))
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        return ZoneInfo(text.strip())
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(
+            f"unknown time zone {text!r}: a name like Asia/Seoul or UTC, or an offset like +09:00"
+        ) from None
+
+
+def server_zone() -> tzinfo:
+    """The zone the server log's times are read in: :func:`set_server_zone`'s, else local."""
+    if _zone is not None:
+        return _zone
+    from dateutil.tz import tzlocal
+
+    return tzlocal()
+
+
+@dataclass(slots=True)
+class Head:
+    """A record's first line, parsed."""
+
+    year: int | None
+    month: int
+    day: int
+    clock: tuple[int, int, int, int]  # hour, minute, second, millisecond
+    level: str
+    thread: str | None
+    thread_id: int
+    tag: str
+    location: str | None
+    message: str
+    prefixed: bool
+
+
+def is_record_start(line: bytes) -> bool:
+    """Whether a line (bytes, no newline) starts a record of the server log."""
+    return _HEAD.match(line.decode("utf-8", "replace")) is not None
+
+
+def parse_head(text: str) -> Head | None:
+    """The parts of a record's first line, or None when it does not start a record."""
+    match = _HEAD.match(text)
+    if match is None:
+        return None
+    year, month, day, hour, minute, second, milli, letter, thread, tid, bare, rest = match.groups()
+    tag = ""
+    location = None
+    tagged = _TAG.fullmatch(rest)
+    if tagged is not None:
+        tag, rest = tagged.groups()
+        placed = _LOCATION.fullmatch(rest)
+        if placed is not None:
+            location = f"{placed[1]}:{placed[2]}"
+            rest = placed[3]
+    if "\x1b" in rest:
+        rest = _COLOUR.sub("", rest)
+    return Head(
+        int(year) if year else None,
+        int(month),
+        int(day),
+        (int(hour), int(minute), int(second), int(milli)),
+        _LEVELS[letter],
+        thread,
+        int(tid if tid is not None else bare),
+        tag.strip(),
+        location,
+        rest.rstrip(),
+        text[:1] != "[" and text[:1] != "\x1b",
+    )
+
+
+def continuation_text(text: str, prefixed: bool) -> str:
+    """A continuation line as the message has it (without a compose prefix or colours)."""
+    if prefixed:
+        match = _PREFIX.match(text)
+        if match is not None:
+            text = text[match.end() :]
+    if "\x1b" in text:
+        text = _COLOUR.sub("", text)
+    return text.rstrip("\r")
+
+
+def record_time(head: Head, zone: tzinfo, year_of: Callable[[], datetime] | None) -> datetime:
+    """The record's time in ``zone``; ParseError for an impossible date."""
+    hour, minute, second, milli = head.clock
+    year = head.year
+    if year is None:
+        reference = year_of() if year_of is not None else datetime.now(zone)
+        year = reference.year
+        if (head.month, head.day) > (reference.month, reference.day + 1):
+            year -= 1  # written before New Year, the file touched after it
+    first, last = TIME_RANGE
+    if not first <= year <= last:
+        raise ParseError(
+            f"year {year} is outside the accepted range",
+            expected=f"a time in the years {first} to {last}",
+        )
+    try:
+        return datetime(year, head.month, head.day, hour, minute, second, milli * 1000, zone)
+    except ValueError as error:
+        raise ParseError(f"impossible time: {error}", expected=RECORD_EXPECTED) from None
+
+
+def record_event(
+    head: Head,
+    message: str,
+    origin: Origin | None,
+    zone: tzinfo,
+    year_of: Callable[[], datetime] | None = None,
+) -> Event:
+    """The Event of one record (``message``: the head's message and its continuation lines
+    joined by newlines)."""
+    time = record_time(head, zone, year_of)
+    typed = _typed(head, message)
+    if typed is None:
+        category, type_name, source, summary, snapshot = (
+            "ServerLogEvent",
+            head.tag or "Log",
+            _stream_in(message),
+            message.split("\n", 1)[0],
+            None,
+        )
+    else:
+        category, type_name, source, summary, snapshot = typed
+    raw: dict[str, Any] = {
+        "time": time.isoformat(timespec="milliseconds"),
+        "level": head.level,
+        "category": category,
+        "type": type_name,
+        "sourceId": source,
+        "summary": summary,
+    }
+    if snapshot is not None:
+        raw["snapshot"] = snapshot
+    raw["serverLog"] = {
+        "thread": head.thread,
+        "threadId": head.thread_id,
+        "tag": head.tag,
+        "location": head.location,
+        "message": message,
+    }
+    return typed_event(
+        time, head.level, category, type_name, source, summary, None, raw, origin, False, None,
+        FORMAT, snapshot,
+    )  # fmt: skip
+
+
+def _stream_in(message: str) -> str:
+    """The first ``#vhost#app/stream`` (or ``#vhost#app``) a message names, else ``""``."""
+    if "#" not in message:
+        return ""
+    match = _STREAM.search(message)
+    if match is None:
+        return ""
+    return match[0]
+
+
+# --- Typed events: OME's message templates (docs/model.md has the table) -------------------
+
+_Typed = tuple[str, str, str, str, dict[str, Any] | None]
+
+_STARTED = re.compile(r"OvenMediaEngine (\S+)(?: \([^)]*\))? is started on \[([^\]]*)\]")
+_STREAM_EVENT = re.compile(
+    r"\[(#[^/\]]*)/([^\]]*?)\((\d+)\)\] (Stream has been created|Stream has been prepared"
+    r"|Trying to delete a stream)"
+)
+_CONNECTED = re.compile(r"(?:A|The) (\w+) client has connected(?: from)? ?:? ?(.*)")
+_DISCONNECTED = re.compile(
+    r"The (\w+) client has disconnected: \[([^\]]*)/([^\]]*)\], remote: (.*)"
+)
+_REMOTE = re.compile(r"(\d{1,3}(?:\.\d{1,3}){3}|\[[0-9A-Fa-f:.]+\]):(\d+)")
+_NOT_FOUND = re.compile(r"Cannot find stream")
+_NAMED = re.compile(r"[\[(]([^\[\]()/\s]+)/([^\[\]()\s]+)[\])]")
+_HTTP_ERROR = re.compile(r"HTTP error occurred: (?:\[(\w+)\] )?(.*?)(?: \((\d{3})\))?$", re.S)
+_PROVIDER_STAT = re.compile(
+    r"(\w+) Provider Info - stream\(([^)]*)/([^)]*)\) key\((\d+)ms\)"
+    r" timestamp\(v:(-?\d+)ms/a:(-?\d+)ms/g:(-?\d+)ms\) fps\(v:(\d+)/a:(\d+)\)"
+    r"(?: gap\(v:(-?\d+)ms/a:(-?\d+)ms\))?"
+)
+_PUSH_STARTED = re.compile(r"Push started\. (.*)")
+_RECORD_FAILED = re.compile(r"Failed to (?:start|stop) record")
+
+_CREATED_SUMMARY = {
+    "Stream has been created": ("StreamCreated", "Stream created"),
+    "Stream has been prepared": ("StreamPrepared", "Stream prepared"),
+    "Trying to delete a stream": ("StreamDeleted", "Stream deleted"),
+}
+
+
+def _typed(head: Head, message: str) -> _Typed | None:
+    """The typed reading of a message OME's source writes, or None for a generic record."""
+    first = message.split("\n", 1)[0]
+    if "] Stream has been" in first or "] Trying to delete a stream" in first:
+        match = _STREAM_EVENT.search(first)
+        if match is not None:
+            app, stream, sid, what = match.groups()
+            type_name, words = _CREATED_SUMMARY[what]
+            return "StreamEvent", type_name, f"{app}/{stream}", f"{words}. Id: {sid}", None
+    if "Provider Info - stream(" in first:
+        match = _PROVIDER_STAT.search(first)
+        if match is not None:
+            return _provider_statistics(match)
+    if "client has" in first:
+        connected = _DISCONNECTED.search(first)
+        if connected is not None:
+            protocol, app, stream, remote = connected.groups()
+            address = _address(remote)
+            snapshot = {"protocol": protocol, "remote": address}
+            return (
+                "SessionEvent",
+                "SessionDisconnected",
+                f"{app}/{stream}",
+                f"Session disconnected. Protocol: {protocol}, Remote: {address or remote}",
+                snapshot,
+            )
+        match = _CONNECTED.search(first)
+        if match is not None:
+            protocol, remote = match.groups()
+            address = _address(remote)
+            return (
+                "SessionEvent",
+                "SessionConnected",
+                "",
+                f"Session connected. Protocol: {protocol}, Remote: {address or remote}",
+                {"protocol": protocol, "remote": address},
+            )
+    if "Cannot find stream" in first or "Could not found a stream" in first:
+        named = _NAMED.search(first)
+        source = f"{named[1]}/{named[2]}" if named is not None else _stream_in(first)
+        return "StreamEvent", "StreamNotFound", source, first, None
+    if first.startswith("HTTP error occurred: "):
+        match = _HTTP_ERROR.match(first)
+        if match is not None:
+            domain, text, status = match.groups()
+            snapshot = {"domain": domain, "message": text, "status": _int(status)}
+            return "RestApiEvent", "HttpError", _stream_in(text), first, snapshot
+    if first.startswith("OvenMediaEngine "):
+        match = _STARTED.match(first)
+        if match is not None:
+            version, host = match.groups()
+            return (
+                "ServerEvent",
+                "ServerStarted",
+                host,
+                f"Server started. Name: {host}, Version: {version}",
+                {"version": version, "host": host},
+            )
+    if first.startswith("Push started. "):
+        return "StreamEvent", "PushStarted", _stream_in(first), first, None
+    rank = head.level
+    if rank in ("Error", "Critical", "Warning"):
+        tag = head.tag
+        if tag.startswith("Push"):
+            return "StreamEvent", "PushFailed", _stream_in(message), first, None
+        if _RECORD_FAILED.search(first):
+            return "StreamEvent", "RecordingFailed", _stream_in(first), first, None
+        if rank != "Warning" and (
+            tag.startswith(("Transcoder", "Decoder", "Encoder")) or ".Decoder" in tag
+        ):
+            return "StreamEvent", "TranscoderError", _stream_in(message), first, None
+    return None
+
+
+def _provider_statistics(match: re.Match[str]) -> _Typed:
+    protocol, app, stream, key_ms, video_ts, audio_ts, av_gap, video_fps, audio_fps = (
+        match.groups()[:9]
+    )
+    key_seconds = int(key_ms) / 1000
+    rate = float(int(video_fps))
+    video: dict[str, Any] = {"framerate": rate}
+    if rate > 0 and key_seconds > 0:
+        video["keyFrameInterval"] = round(key_seconds * rate, 3)  # frames, as OME counts
+    snapshot = {
+        "protocol": protocol,
+        "keyFrameIntervalMs": int(key_ms),
+        "videoTimestampMs": int(video_ts),
+        "audioTimestampMs": int(audio_ts),
+        "avGapMs": int(av_gap),
+        "videoFps": int(video_fps),
+        "audioFps": int(audio_fps),
+        "tracks": [{"id": 0, "video": video}],
+    }
+    summary = (
+        f"Provider statistics. Protocol: {protocol}, KeyFrameInterval: {int(key_ms)}ms,"
+        f" VideoFps: {int(video_fps)}, AudioFps: {int(audio_fps)}, AVGap: {int(av_gap)}ms"
+    )
+    return "StatisticsEvent", "ProviderStatistics", f"{app}/{stream}", summary, snapshot
+
+
+def _address(text: str) -> str | None:
+    match = _REMOTE.search(text)
+    return None if match is None else f"{match[1]}:{match[2]}"
+
+
+def _int(text: str | None) -> int | None:
+    return None if text is None else int(text)
+
+
+# --- The incremental decoder ------------------------------------------------------------------
+
+
+class RecordDecoder:
+    """Sans-IO decoder of the server log: feed byte chunks, get the events of complete records.
+
+    The same surface as :class:`~ome_events.parse.LineDecoder` (which hands a file over to it
+    when its first line starts a record): ``feed``, ``close``, ``offset``, ``line``,
+    ``error_count``, ``errors``, ``buffered``. A record is complete when the next one starts
+    (or at ``close``), so ``offset`` and ``line`` are those of the first line of the record
+    still open: a follower that resumes there reads it again whole, never half.
+
+    Bad lines: a line that starts no record and follows none (the top of a file cut in the
+    middle of a record), and a record whose date is impossible. A record's text is capped at
+    ``max_line_bytes`` (the rest of its lines are counted, not kept).
+    """
+
+    def __init__(
+        self,
+        *,
+        file: str | None = None,
+        offset: int = 0,
+        line: int = 1,
+        numbered: bool = True,
+        errors: str = "raise",
+        max_line_bytes: int = 64 * 1024 * 1024,
+        max_errors: int = 1000,
+        on_error: Callable[[ParseError], object] | None = None,
+        server: str | None = None,
+        year_of: Callable[[], datetime] | None = None,
+        zone: tzinfo | None = None,
+    ) -> None:
+        self.file = file
+        self.server = server
+        self.numbered = numbered
+        self.policy = errors
+        self.max_line_bytes = max_line_bytes
+        self.max_errors = max_errors
+        self.on_error = on_error
+        self.year_of = year_of
+        self.zone = zone or server_zone()
+        self.error_count = 0
+        self.errors: list[ParseError] = []
+        # Consumed so far (complete lines), and the record still open.
+        self._offset = offset
+        self._line = line
+        self._record: tuple[Head, int, int, list[str], int] | None = None
+        self._pending = b""  # a line whose newline has not come
+        self._ready: list[Event] = []
+        self._unread: list[bytes] = []
+
+    @property
+    def offset(self) -> int:
+        """Where the open record starts (or the end of what was consumed, with none)."""
+        return self._record[1] if self._record is not None else self._offset
+
+    @property
+    def line(self) -> int:
+        """The line number of :attr:`offset`."""
+        return self._record[2] if self._record is not None else self._line
+
+    @property
+    def buffered(self) -> int:
+        """Bytes held that are not part of a complete record yet."""
+        held = len(self._pending) + sum(map(len, self._unread))
+        if self._record is not None:
+            held += self._offset - self._record[1]
+        return held
+
+    def feed(self, data: bytes) -> list[Event]:
+        """Add a chunk; return the events of the records it completed, in order."""
+        events = self._ready
+        self._ready = []
+        lines = self._unread
+        self._unread = []
+        if data:
+            data = self._pending + data
+            end = data.rfind(b"\n")
+            if end < 0:
+                self._pending = data
+            else:
+                lines += data[:end].split(b"\n")
+                self._pending = data[end + 1 :]
+        self._take(lines, events, newline=1)
+        return events
+
+    def close(self) -> list[Event]:
+        """End of input: the last line without a newline, and the record still open."""
+        events = self.feed(b"")
+        if self._pending:
+            tail, self._pending = self._pending, b""
+            self._take([tail], events, newline=0)
+        self._finish(events)
+        return events
+
+    def _take(self, lines: list[bytes], events: list[Event], newline: int) -> None:
+        for index, raw_line in enumerate(lines):
+            start = self._offset
+            number = self._line
+            self._offset += len(raw_line) + newline
+            self._line += 1
+            text = raw_line.decode("utf-8", "replace")
+            if text.endswith("\r"):
+                text = text[:-1]
+            if start == 0 and text.startswith("\ufeff"):
+                text = text[1:]
+            head = parse_head(text) if text[:1] in ("[", "\x1b") or "|" in text[:80] else None
+            if head is not None:
+                previous = self._record
+                self._record = (head, start, number, [], len(raw_line))
+                if previous is not None:
+                    self._emit(previous, events, lines[index + 1 :])
+                continue
+            record = self._record
+            if record is not None:
+                size = record[4] + len(raw_line) + 1
+                if size <= self.max_line_bytes:
+                    record[3].append(continuation_text(text, record[0].prefixed))
+                self._record = (record[0], record[1], record[2], record[3], size)
+                continue
+            if not text.strip():
+                continue
+            error = ParseError(
+                "not a record of the server log, and no record before it to continue",
+                expected=RECORD_EXPECTED,
+                file=self.file,
+                line=number if self.numbered else None,
+                offset=start,
+                excerpt=_excerpt(raw_line),
+            )
+            self._report(error, events, lines[index + 1 :])
+
+    def _finish(self, events: list[Event]) -> None:
+        record = self._record
+        if record is not None:
+            self._record = None
+            self._emit(record, events, [])
+
+    def _emit(
+        self, record: tuple[Head, int, int, list[str], int], events: list[Event], rest: list[bytes]
+    ) -> None:
+        head, start, number, more, _size = record
+        message = head.message if not more else "\n".join([head.message, *more]).rstrip("\n")
+        origin = Origin(self.file, number if self.numbered else None, start, self.server)
+        try:
+            events.append(record_event(head, message, origin, self.zone, self.year_of))
+        except ParseError as failure:
+            error = ParseError(
+                failure.reason,
+                expected=failure.expected,
+                file=self.file,
+                line=number if self.numbered else None,
+                offset=start,
+                excerpt=_excerpt(head.message.encode("utf-8", "replace")),
+            )
+            self._report(error, events, rest)
+
+    def _report(self, error: ParseError, events: list[Event], rest: list[bytes]) -> None:
+        self.error_count += 1
+        if self.policy == "raise":
+            self._ready = events[:]
+            self._unread = list(rest)
+            raise error
+        if self.policy == "collect":
+            self.errors.append(error)
+            if len(self.errors) > self.max_errors:
+                del self.errors[0]
+        if self.on_error is not None:
+            self.on_error(error)
+
+
+def _excerpt(line: bytes) -> str:
+    from ome_events.text import excerpt
+
+    return excerpt(line)
+
+
+def record_start_time(line: bytes) -> datetime | None:
+    """The time of a line that starts a record (in :func:`server_zone`; a year-less one in
+    the current year), or None for any other line."""
+    head = parse_head(line.decode("utf-8", "replace"))
+    if head is None:
+        return None
+    try:
+        return record_time(head, server_zone(), None)
+    except ParseError:
+        return None
