@@ -35,9 +35,10 @@ from generator.kst import build_kst
 from generator.ome import local_date
 from generator.oss import build_oss
 from generator.server import Server
+from generator.serverlog import build_plain, server_log_lines
 from generator.utc import build_utc
 
-__all__ = ["busy_day_lines", "corpus_lines", "generate", "main"]
+__all__ = ["busy_day_lines", "corpus_lines", "generate", "main", "server_log_lines"]
 
 # --------------------------------------------------------------------------------------------
 # Writing
@@ -88,6 +89,10 @@ def generate(out: Path) -> list[Path]:
     # The open-source Analytics log: dated files only, no base file.
     for name, data in build_oss().items():
         put(out / "server-oss" / name, data)
+
+    # The open-source OME's plain server log, alone in its directory.
+    for name, data in build_plain().items():
+        put(out / "server-plain" / name, data)
 
     data, expected = build_bad_lines()
     put(out / "bad-lines" / "events.log", data)

@@ -232,6 +232,7 @@ class EventType(_OpenEnum):
     TRANSCODER_ERROR = "TranscoderError"
     PUSH_FAILED = "PushFailed"
     RECORDING_FAILED = "RecordingFailed"
+    SERVER_TERMINATED = "ServerTerminated"
 
     @property
     def category(self) -> Category | None:
@@ -257,6 +258,7 @@ _TYPE_CATEGORY: dict[str, Category] = {
     "Error": Category.NOTIFICATION,
     "ServerStat": Category.STATISTICS,
     "ProviderStatistics": Category.STATISTICS,
+    "ServerTerminated": Category.SERVER,
     "HttpError": Category.REST_API,
 }
 for _type in EventType:

@@ -239,6 +239,21 @@ class LineDecoder:
             return "serverlog"
         return None if self._sniffing is not None else "json"
 
+    def idle(self) -> list[Event]:
+        """The input is quiet (a follower reached the end of the file for now): the events
+        that waiting has completed. For the server log, its open record (see
+        :meth:`RecordDecoder.idle <ome_events.formats.serverlog.RecordDecoder.idle>`);
+        nothing for JSON lines, which are complete at their newline."""
+        records = self._records
+        if records is None:
+            return []
+        try:
+            return records.idle()
+        finally:
+            self.offset = records.offset
+            self.line = records.line
+            self.error_count = records.error_count
+
     def _decide(self, data: bytes, final: bool) -> bytes | None:
         """Hold the first bytes until the format is known; then all of them, to decode."""
         held = self._sniffing + data if self._sniffing else data

@@ -100,6 +100,7 @@ class ServerAnalyzer(BaseAnalyzer[ServerConfig]):
         """The detector's own state."""
         self._servers: dict[str, list[str | int | None]] = {}
         self._host_deleted: datetime | None = None
+        self._terminated = False  # the server log said it shut down cleanly
         self._started_seen = False
 
     def make_specs(self, config: ServerConfig) -> dict[str, IncidentSpec]:
@@ -149,10 +150,12 @@ class ServerAnalyzer(BaseAnalyzer[ServerConfig]):
         )
 
     def handlers(self) -> dict[str, Handler]:
-        """ServerStarted, HostDeleted and InternalQueueCongestion."""
+        """ServerStarted, HostDeleted (and the server log's ServerTerminated, a shutdown)
+        and InternalQueueCongestion."""
         return {
             "ServerStarted": self.on_started,
             "HostDeleted": self.on_host_deleted,
+            "ServerTerminated": self.on_terminated,
             "InternalQueueCongestion": self.on_congestion,
         }
 
@@ -166,6 +169,11 @@ class ServerAnalyzer(BaseAnalyzer[ServerConfig]):
     def on_host_deleted(self, event: Event) -> None:
         """``HostDeleted``: a shutdown is under way (or a host was removed)."""
         self._host_deleted = event.time
+
+    def on_terminated(self, event: Event) -> None:
+        """The server log's ``OvenMediaEngine will be terminated``: a clean shutdown, however
+        long before the next start."""
+        self._terminated = True
 
     def on_started(self, event: Event) -> None:
         """``ServerStarted``: the first one, or a restart."""
@@ -185,7 +193,10 @@ class ServerAnalyzer(BaseAnalyzer[ServerConfig]):
         if not restarted:
             return
         deleted = self._host_deleted
-        graceful = deleted is not None and event.time - deleted <= self.config.graceful_window
+        graceful = self._terminated or (
+            deleted is not None and event.time - deleted <= self.config.graceful_window
+        )
+        self._terminated = False
         self.book.add(
             self.specs["restart"],
             server_id,

@@ -120,6 +120,8 @@ class OpenFile:
             chunk = self.stream.read(_READ_SIZE)
             if not chunk:
                 self.at_eof = True
+                # The end for now: a server log's last record is complete (LineDecoder.idle).
+                self._collect(self.decoder.idle(), out)
                 damage = getattr(self.stream, "damage", None)
                 if damage is not None and not self._damage_reported:
                     # A damaged or truncated .gz: every line it still held was read.

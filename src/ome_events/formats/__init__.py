@@ -66,23 +66,36 @@ def input_format(start: bytes) -> str | None:
 def detect_format(start: bytes, final: bool = False) -> str | None:
     """Which decoder reads a file, from its first bytes: ``"json"`` (Enterprise's events.log
     and the Analytics log, told apart per line) or ``"serverlog"`` (ovenmediaengine.log,
-    whose records span lines). None: not known yet (no complete first line and not
-    ``final``). Decided on the first line that is not blank: a server log record's start
-    (``[2025-03-26 05:21:46.315] I [...``, see :mod:`.serverlog`) or anything else (JSON, and
-    the bad lines of JSON, reported as such).
+    whose records span lines). None: not known yet (wait for more, unless ``final``).
+
+    Decided on the complete lines at hand (up to :data:`SNIFF_BYTES`): the first that is a
+    JSON object (``{``) or a server log record's start (``[2025-03-26 05:21:46.315] I
+    [...``, see :mod:`.serverlog`) decides, so a server log cut in the middle of a record
+    (its first lines are the end of that record) is still one. Nothing recognisable: JSON,
+    whose bad lines are reported as such.
     """
     text = start[3:] if start.startswith(b"\xef\xbb\xbf") else start
-    text = text.lstrip(b" \t\r\n")  # blank lines before the first
-    if not text:
-        return "json" if final else None
-    if text[:1] == b"{":
-        return "json"
-    end = text.find(b"\n")
-    if end < 0:
-        if not final and len(text) <= SNIFF_BYTES:
-            return None
-        end = len(text)
-    return "serverlog" if serverlog.is_record_start(text[:end]) else "json"
+    if text.lstrip(b" \t\r\n")[:1] == b"{":
+        return "json"  # the usual answer, at once
+    size = len(text)
+    if not final and text.find(b"\n") < 0 and size <= SNIFF_BYTES:
+        return None  # no complete line yet
+    position = 0
+    while position < size and position <= SNIFF_BYTES:
+        end = text.find(b"\n", position)
+        if end < 0:
+            if not final:
+                break  # only complete lines decide
+            end = size
+        line = text[position:end].lstrip(b" \t\r")
+        if line[:1] == b"{":
+            return "json"
+        if line and serverlog.is_record_start(line):
+            return "serverlog"
+        position = end + 1
+    if not final and not text[:position].strip():
+        return None  # blank lines so far
+    return "json"
 
 
 def event_of(

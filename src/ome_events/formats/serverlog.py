@@ -335,6 +335,8 @@ def _typed(head: Head, message: str) -> _Typed | None:
             snapshot = {"domain": domain, "message": text, "status": _int(status)}
             return "RestApiEvent", "HttpError", _stream_in(text), first, snapshot
     if first.startswith("OvenMediaEngine "):
+        if first.startswith("OvenMediaEngine will be terminated"):
+            return "ServerEvent", "ServerTerminated", "", "Server terminated.", None
         match = _STARTED.match(first)
         if match is not None:
             version, host = match.groups()
@@ -488,6 +490,18 @@ class RecordDecoder:
         if self._pending:
             tail, self._pending = self._pending, b""
             self._take([tail], events, newline=0)
+        self._finish(events)
+        return events
+
+    def idle(self) -> list[Event]:
+        """The input is quiet at a line's end (a follower at the end of a file): the open
+        record is taken as complete. OME writes a record, continuation lines included, in one
+        write (a long one as two: its text, then the newline, which leaves a partial line
+        here until it comes), so a record is not cut; lines that would still come for it are
+        reported as bad lines."""
+        if self._pending or self._unread or self._record is None:
+            return []
+        events: list[Event] = []
         self._finish(events)
         return events
 

@@ -1,0 +1,447 @@
+"""The plain server log ``ovenmediaengine.log`` read as events: its records and their
+variants, the typed events of OME's templates, the record decoder against chunking and
+resuming, bad and hostile input, directories that hold it (alone, rotated, beside
+events.log), the follower across its daily rollover, and the commands on it."""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+import json
+import os
+import subprocess
+import sys
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from tests.helpers.lines import event_line
+from tests.helpers.serverlog import START, ServerLog, record
+
+import ome_events
+from ome_events import ParseError, read_events
+from ome_events.formats import detect_format, input_format
+from ome_events.formats.serverlog import parse_head, set_server_zone
+from ome_events.parse import LineDecoder
+
+OME_EVENTS = str(Path(sys.executable).parent / "ome-events")
+
+
+@pytest.fixture(autouse=True)
+def utc_server() -> object:
+    """The server's zone is UTC in these tests unless one says otherwise."""
+    set_server_zone("UTC")
+    yield
+    set_server_zone(None)
+
+
+def decode(data: bytes, **options: object) -> list[ome_events.Event]:
+    decoder = LineDecoder(file="ovenmediaengine.log", **options)  # type: ignore[arg-type]
+    return decoder.feed(data) + decoder.close()
+
+
+def one(text: str) -> ome_events.Event:
+    (event,) = decode(text.encode())
+    return event
+
+
+class TestRecords:
+    """The record's first line, in every layout OME has written."""
+
+    def test_the_current_layout(self) -> None:
+        event = one(
+            "[2025-03-26 05:21:46.315] I [SPRTMP-t1935:4321] RTMPProvider |"
+            " rtmp_provider.cpp:211  | A RTMP client has connected from <ClientSocket: 0x7f,"
+            " #24, Connected, TCP, Nonblocking, 203.0.113.7:51234>\n"
+        )
+        assert event.time == datetime(2025, 3, 26, 5, 21, 46, 315000, tzinfo=UTC)
+        assert event.format == "serverlog"
+        assert event.level == "Info"
+        assert event.tag == "RTMPProvider"
+        record = event.raw["serverLog"]
+        assert record["thread"] == "SPRTMP-t1935"
+        assert record["threadId"] == 4321
+        assert record["location"] == "rtmp_provider.cpp:211"
+        assert event.type == "SessionConnected"
+        assert event.snapshot_data == {"protocol": "RTMP", "remote": "203.0.113.7:51234"}
+
+    @pytest.mark.parametrize(
+        ("line", "thread", "tag", "location", "message"),
+        [
+            ("[03-26 05:21:46.315] D [AW-MR0:12] MediaRouter | x.cpp:1    | hi", "AW-MR0",
+             "MediaRouter", "x.cpp:1", "hi"),
+            ("[2025-03-26 05:21:46.315] I 3275 Config | Trying to load", None, "Config", None,
+             "Trying to load"),
+            ("[2025-03-26 05:21:46.315] W [main:1] | banner.cpp:23   | no tag", "main", "",
+             "banner.cpp:23", "no tag"),
+            ("ome-1  | [2025-03-26 05:21:46.315] E [AW-HLS0:9] HLS | Cannot find stream", "AW-HLS0",
+             "HLS", None, "Cannot find stream"),
+            ("\x1b[31m[2025-03-26 05:21:46.315] E [t:1] Tag | coloured\x1b[0m", "t", "Tag", None,
+             "coloured"),
+            ("[2025-03-26 05:21:46.315] C [t:1] Tag.Sub | a | b | c\r", "t", "Tag.Sub", None,
+             "a | b | c"),
+        ],
+    )  # fmt: skip
+    def test_variants(
+        self, line: str, thread: str | None, tag: str, location: str | None, message: str
+    ) -> None:
+        event = one(line + "\n")
+        record = event.raw["serverLog"]
+        assert (record["thread"], record["tag"], record["location"]) == (thread, tag, location)
+        assert record["message"] == message
+
+    def test_levels(self) -> None:
+        levels = [one(f"[2025-03-26 05:21:46.315] {letter} [t:1] T | m\n").level
+                  for letter in "DIWEC"]  # fmt: skip
+        assert [level.value for level in levels] == ["Debug", "Info", "Warning", "Error",
+                                                    "Critical"]  # fmt: skip
+        assert levels[4] > levels[3]  # Critical ranks above Error
+
+    def test_continuation_lines_belong_to_their_record(self) -> None:
+        log = ServerLog()
+        log.prepared(START, "cam", 7)
+        log.http_dump(START + timedelta(seconds=1))
+        events = decode(log.text().encode())
+        assert [e.type.value for e in events] == ["StreamPrepared", "HttpServer"]
+        message = events[0].raw["serverLog"]["message"]
+        assert message.count("\n") == 3 and "Audio Track #1" in message
+        assert events[1].raw["serverLog"]["message"].splitlines()[1].startswith("[Request] GET")
+        assert [e.origin.line for e in events if e.origin] == [1, 5]
+
+    def test_compose_prefixes_are_removed_from_continuation_lines(self) -> None:
+        log = ServerLog(prefix="ome-1  | ")
+        log.prepared(START, "cam", 7)
+        (event,) = decode(log.text().encode())
+        assert all(not line.startswith("ome-1") for line in
+                   event.raw["serverLog"]["message"].splitlines())  # fmt: skip
+
+    def test_a_missing_year_comes_from_the_file_and_rolls_back_over_new_year(
+        self, tmp_path: Path
+    ) -> None:
+        path = tmp_path / "ovenmediaengine.log"
+        path.write_text(
+            record(datetime(2025, 12, 31, 23, 59, 59), "old year", year=False)
+            + record(datetime(2026, 1, 1, 0, 0, 1), "new year", year=False)
+        )
+        touched = datetime(2026, 1, 1, 0, 5, tzinfo=UTC).timestamp()
+        os.utime(path, (touched, touched))
+        events = list(read_events(path))
+        assert [e.time.year for e in events] == [2025, 2026]
+
+    def test_the_zone_of_the_server(self) -> None:
+        set_server_zone("+09:00")
+        event = one("[2025-03-26 14:00:00.000] I [t:1] T | m\n")
+        assert event.time == datetime(2025, 3, 26, 5, 0, tzinfo=UTC)
+        assert event.time.utcoffset() == timedelta(hours=9)
+        set_server_zone("Asia/Seoul")
+        assert one("[2025-03-26 14:00:00.000] I [t:1] T | m\n").time.utcoffset() == timedelta(
+            hours=9
+        )
+
+    def test_written_out_it_is_an_events_log_line(self) -> None:
+        """``to_json`` of a record is an Enterprise line: read back, the same event."""
+        log = ServerLog().day(hours=0.05)
+        events = decode(log.text().encode())
+        again = [ome_events.parse_line(e.to_json()) for e in events]
+        assert again == events
+        assert {e.format for e in again} == {"enterprise"}
+
+
+class TestTypedEvents:
+    """OME's message templates and what each becomes (docs/model.md has the table)."""
+
+    def test_the_templates(self) -> None:
+        log = ServerLog()
+        log.started(START)
+        log.connect(START)
+        log.created(START, "cam", 7)
+        log.prepared(START, "cam", 7)
+        log.statistics(START, "cam", key_ms=6000, fps=25, gap_ms=-1500)
+        log.not_found(START, "gone")
+        log.http_error(START, status=404)
+        log.transcoder_error(START, "cam")
+        log.deleted(START, "cam", 7)
+        log.add(START, "Push started. [#default#app/cam] ...", tag="Push")
+        log.add(START, "Failed to push [#default#app/cam]", level="E", tag="Push")
+        log.add(START, "FileStream(#default#app/cam) - Failed to start record. id(1)",
+                level="W", tag="FilePublisher")  # fmt: skip
+        events = decode(log.text().encode())
+        typed = [(e.type.value, e.category.value, e.source.raw) for e in events]
+        assert typed == [
+            ("ServerStarted", "ServerEvent", "ome-edge-1"),
+            ("OvenMediaEngine", "ServerLogEvent", ""),
+            ("SessionConnected", "SessionEvent", ""),
+            ("StreamCreated", "StreamEvent", "#default#app/cam"),
+            ("StreamPrepared", "StreamEvent", "#default#app/cam"),
+            ("ProviderStatistics", "StatisticsEvent", "#default#app/cam"),
+            ("StreamNotFound", "StreamEvent", "#default#app/gone"),
+            ("HttpError", "RestApiEvent", ""),
+            ("TranscoderError", "StreamEvent", "#default#app/cam"),
+            ("SessionDisconnected", "SessionEvent", "#default#app/cam"),
+            ("StreamDeleted", "StreamEvent", "#default#app/cam"),
+            ("PushStarted", "StreamEvent", "#default#app/cam"),
+            ("PushFailed", "StreamEvent", "#default#app/cam"),
+            ("RecordingFailed", "StreamEvent", "#default#app/cam"),
+        ]
+        by_type = {e.type.value: e for e in events}
+        assert by_type["ServerStarted"].snapshot_data == {"version": "v0.16.5",
+                                                          "host": "ome-edge-1"}  # fmt: skip
+        assert by_type["StreamCreated"].fields["Id"] == "7"
+        assert by_type["StreamDeleted"].summary == "Stream deleted. Id: 7"
+        stats = by_type["ProviderStatistics"].snapshot_data
+        assert stats["keyFrameIntervalMs"] == 6000 and stats["avGapMs"] == -1500
+        assert stats["tracks"][0]["video"] == {"framerate": 25.0, "keyFrameInterval": 150.0}
+        (video,) = [t.video for t in by_type["ProviderStatistics"].snapshot.tracks]
+        assert video is not None and video.key_frame_interval_seconds == 6.0
+        assert by_type["HttpError"].snapshot_data["status"] == 404
+        assert by_type["SessionDisconnected"].snapshot_data["remote"] == "203.0.113.7:51234"
+
+
+class TestDecoder:
+    """The record decoder keeps LineDecoder's promises: any chunking gives the same events,
+    a follower resuming at ``offset`` gets the rest exactly once, bad lines are reported with
+    their place and nothing after them is lost."""
+
+    DATA = ServerLog(seed=3).day(hours=0.05, streams=2).text().encode()
+
+    @settings(max_examples=60, deadline=None)
+    @given(st.lists(st.integers(0, len(DATA)), max_size=12))
+    def test_any_chunking_gives_the_same_events(self, cuts: list[int]) -> None:
+        whole = decode(self.DATA)
+        decoder = LineDecoder(file="ovenmediaengine.log")
+        got = []
+        previous = 0
+        for cut in [*sorted(cuts), len(self.DATA)]:
+            got += decoder.feed(self.DATA[previous:cut])
+            previous = cut
+        got += decoder.close()
+        assert got == whole
+        assert [e.origin for e in got] == [e.origin for e in whole]
+
+    @settings(max_examples=60, deadline=None)
+    @given(st.integers(0, len(DATA)))
+    def test_resuming_at_the_offset_loses_and_repeats_nothing(self, cut: int) -> None:
+        whole = decode(self.DATA)
+        first = LineDecoder(file="ovenmediaengine.log")
+        before = first.feed(self.DATA[:cut])  # a follower: never closes
+        second = LineDecoder(file="ovenmediaengine.log", offset=first.offset, line=first.line)
+        after = second.feed(self.DATA[first.offset :]) + second.close()
+        assert before + after == whole
+        assert [e.origin for e in before + after] == [e.origin for e in whole]
+
+    def test_origins_point_at_the_record(self) -> None:
+        for event in decode(self.DATA):
+            assert event.origin is not None
+            start = self.DATA[event.origin.offset :]
+            assert start.startswith(b"[2025-03-26 ")
+            assert self.DATA[: event.origin.offset].count(b"\n") + 1 == event.origin.line
+
+    def test_idle_completes_the_open_record(self) -> None:
+        decoder = LineDecoder(file="ovenmediaengine.log")
+        assert decoder.feed(b"[2025-03-26 05:00:00.000] I [t:1] T | one\n") == []
+        assert [e.summary for e in decoder.idle()] == ["one"]
+        assert decoder.offset == 42 and decoder.line == 2
+        assert decoder.feed(b"[2025-03-26 05:00:00.000] I [t:1] T | tw") == []
+        assert decoder.idle() == []  # a partial line: not complete
+
+    def test_bad_lines(self) -> None:
+        data = (
+            b"an orphan line before any record\n"
+            + record(START, "good").encode()
+            + b"[2025-02-30 05:00:00.000] I [t:1] T | impossible date\n"
+            + record(START, "after").encode()
+        )
+        decoder = LineDecoder(file="ovenmediaengine.log", errors="collect")
+        events = decoder.feed(data) + decoder.close()
+        assert [e.raw["serverLog"]["message"] for e in events] == ["good", "after"]
+        first, second = decoder.errors
+        assert (first.file, first.line, first.offset) == ("ovenmediaengine.log", 1, 0)
+        assert "not a record" in first.reason and "[2025-03-26" in (first.expected or "")
+        assert second.line == 3 and "impossible time" in second.reason
+        with pytest.raises(ParseError):
+            decode(data)
+
+    def test_raise_keeps_what_follows(self) -> None:
+        decoder = LineDecoder(file="x")
+        data = b"orphan\n" + record(START, "kept").encode()
+        with pytest.raises(ParseError):
+            decoder.feed(data)
+        assert [e.raw["serverLog"]["message"] for e in decoder.feed(b"") + decoder.close()] == [
+            "kept"
+        ]
+
+    @settings(max_examples=200, deadline=None)
+    @given(
+        st.binary(max_size=300), st.sampled_from([b"", b"[2025-03-26 05:00:00.000] I [t:1] T | "])
+    )
+    def test_hostile_bytes_give_events_or_parse_errors(self, junk: bytes, start: bytes) -> None:
+        decoder = LineDecoder(file="x", errors="collect")
+        events = decoder.feed(start + junk) + decoder.close()
+        for event in events:
+            assert isinstance(event.summary, str)
+            event.to_json()
+
+    def test_detection(self) -> None:
+        assert detect_format(b"[2025-03-26 05:00:00.000] I [t:1] T | m\n") == "serverlog"
+        assert detect_format(b'{"time":') == "json"
+        assert detect_format(b"\n\n[2025-03-26 05:00") is None
+        assert input_format(event_line("2025-03-26T05:00:00.000+00:00")) == "enterprise"
+        assert input_format(b'{"timestampMillis":1}\n') == "analytics"
+        assert parse_head("not a record") is None
+
+
+def write_day(directory: Path, day: datetime, name: str, hours: float = 0.05) -> ServerLog:
+    log = ServerLog(seed=day.day).day(start=day, hours=hours, streams=2)
+    (directory / name).write_text(log.text())
+    return log
+
+
+class TestDirectories:
+    def test_rotated_files_read_in_order(self, tmp_path: Path) -> None:
+        write_day(tmp_path, START, "ovenmediaengine.log.20250327")  # named by the new day
+        write_day(tmp_path, START + timedelta(days=1), "ovenmediaengine.log")
+        events = list(read_events(tmp_path))
+        times = [e.time for e in events]
+        assert times[0].day == 26 and times[-1].day == 27
+        assert all(b - a > -timedelta(seconds=2) for a, b in itertools.pairwise(times))
+
+    def test_both_logs_are_one_server(self, tmp_path: Path) -> None:
+        write_day(tmp_path, START, "ovenmediaengine.log")
+        lines = [event_line(f"2025-03-26T05:00:{second:02d}.500+00:00") for second in range(5)]
+        (tmp_path / "events.log").write_bytes(b"".join(lines))
+        events = list(read_events(tmp_path))
+        assert {e.format for e in events} == {"enterprise", "serverlog"}
+        assert {e.server for e in events} == {tmp_path.name}
+        # Merged by time, each log in its own order (OME's threads step back a little).
+        merged = heapq.merge(
+            read_events(tmp_path, base="ovenmediaengine.log"),
+            read_events(tmp_path, base="events.log"),
+            key=lambda e: e.time,
+        )
+        assert events == list(merged)
+        assert sum(e.format == "enterprise" for e in events) == 5
+        assert events[0].format == "serverlog"  # the server starts at 05:00:00.000
+
+    def test_newest_and_time_ranges_equal_the_forward_read(self, tmp_path: Path) -> None:
+        write_day(tmp_path, START, "ovenmediaengine.log.20250327")
+        write_day(tmp_path, START + timedelta(days=1), "ovenmediaengine.log")
+        everything = list(read_events(tmp_path))
+        assert read_events(tmp_path).last(7) == everything[-7:]
+        since = START.replace(tzinfo=UTC) + timedelta(days=1, minutes=1)
+        assert list(read_events(tmp_path, since=since)) == [
+            e for e in everything if e.time >= since
+        ]
+
+    def test_both_logs_are_followed(self, tmp_path: Path) -> None:
+        (tmp_path / "ovenmediaengine.log").write_text(record(START, "plain"))
+        (tmp_path / "events.log").write_bytes(event_line("2025-03-26T05:00:01.000+00:00"))
+        with ome_events.follow(tmp_path, start="start", poll=True) as follower:
+            got: list[ome_events.Event] = []
+            for _ in range(20):
+                got += follower.poll()
+                if len(got) == 2:
+                    break
+            assert {e.format for e in got} == {"serverlog", "enterprise"}
+            assert {e.server for e in got} == {tmp_path.name}
+            with (tmp_path / "events.log").open("ab") as stream:
+                stream.write(event_line("2025-03-26T05:00:02.000+00:00"))
+            for _ in range(20):
+                got += follower.poll()
+                if len(got) == 3:
+                    break
+        assert len(got) == 3
+
+    def test_follow_across_the_daily_rollover(self, tmp_path: Path) -> None:
+        base = tmp_path / "ovenmediaengine.log"
+        base.write_text(record(START, "before"))
+        with ome_events.follow(tmp_path, start="start", poll=True) as follower:
+            got = [e.raw["serverLog"]["message"] for e in follower.poll()]
+            with base.open("a") as stream:
+                stream.write(record(START, "first line\n  continued"))
+            got += [e.raw["serverLog"]["message"] for e in follower.poll()]
+            base.rename(tmp_path / "ovenmediaengine.log.20250327")
+            base.write_text(record(START + timedelta(days=1), "next day"))
+            for _ in range(20):
+                got += [e.raw["serverLog"]["message"] for e in follower.poll()]
+                if "next day" in got:
+                    break
+        assert got == ["before", "first line\n  continued", "next day"]
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "TZ": "UTC", "NO_COLOR": "1"}
+    return subprocess.run([OME_EVENTS, *args], capture_output=True, text=True, env=env,
+                          timeout=120, check=False)  # fmt: skip
+
+
+class TestCommands:
+    @pytest.fixture
+    def logs(self, tmp_path: Path) -> Path:
+        log = ServerLog(seed=5).day(hours=0.3, streams=4)
+        for second in range(12):  # an HTTP error storm
+            log.http_error(START + timedelta(minutes=20, seconds=second), status=404)
+        log.transcoder_error(START + timedelta(minutes=21), "stream0")
+        log.add(START + timedelta(minutes=22), "Failed to find channel", level="E",
+                tag="RTMPProvider")  # fmt: skip
+        for cycle in range(6):  # a reconnect loop
+            at = START + timedelta(minutes=23, seconds=cycle * 5)
+            log.created(at, "flappy", 500 + cycle)
+            log.deleted(at + timedelta(seconds=2), "flappy", 500 + cycle)
+        records = sorted(log.records, key=lambda r: r[1:24])
+        (tmp_path / "ovenmediaengine.log").write_text("".join(records))
+        return tmp_path
+
+    def test_analyze_finds_what_the_server_log_shows(self, logs: Path) -> None:
+        result = run("analyze", "--json", str(logs))
+        assert result.returncode == 0, result.stderr
+        report = json.loads(result.stdout)
+        assert report["summary"]["inputs"] == ["serverlog"]
+        kinds = {f["kind"] for f in report["findings"]}
+        assert {"long_keyframe_interval", "av_drift", "http_error_storm", "transcoder_errors",
+                "log_errors", "reconnect_loop"} <= kinds, kinds  # fmt: skip
+        assert report["servers"][0]["name"] == "ome-edge-1"
+        digest = run("analyze", str(logs)).stdout
+        assert "from ovenmediaengine.log (server log)" in digest.splitlines()[1]
+
+    def test_tail_stats_export(self, logs: Path, tmp_path: Path) -> None:
+        tagged = run("tail", "-n", "all", "--tag", "Transcoder", "--json", str(logs))
+        (line,) = tagged.stdout.splitlines()
+        assert json.loads(line)["type"] == "TranscoderError"
+        stats = run("stats", "--json", str(logs))
+        assert stats.returncode == 0 and "ProviderStatistics" in stats.stdout
+        out = tmp_path / "out.parquet"
+        export = run("export", "--format", "parquet", "-o", str(out), str(logs))
+        assert export.returncode == 0, export.stderr
+        pd = pytest.importorskip("pandas")
+        frame = pd.read_parquet(out)
+        assert len(frame) == sum(1 for _ in read_events(logs))
+        assert (frame["key_frame_interval_s"].dropna() > 0).any()
+
+    def test_dataframe(self, logs: Path) -> None:
+        pytest.importorskip("pandas")
+        from ome_events.jupyter import to_dataframe
+
+        frame = to_dataframe(logs)
+        events = list(read_events(logs))
+        assert len(frame) == len(events)
+        assert {"ServerLogEvent", "StreamEvent", "StatisticsEvent"} <= set(
+            frame["category"].astype(str)
+        )
+        assert list(frame["type"].astype(str)) == [e.type.value for e in events]
+        stats = frame[frame["type"] == "ProviderStatistics"]
+        assert set(stats["key_frame_interval_s"].round(1)) == {1.0, 6.0}
+
+
+def test_no_log_at_all_is_one_message(tmp_path: Path) -> None:
+    result = run("tail", str(tmp_path))
+    assert result.returncode == 1
+    assert "no events.log or ovenmediaengine.log" in result.stderr
+
+
+def test_naive_zone_default_is_local() -> None:
+    set_server_zone(None)
+    event = one("[2025-03-26 14:00:00.000] I [t:1] T | m\n")
+    assert event.time.tzinfo is not None
+    assert event.time.utcoffset() == event.time.astimezone().utcoffset()
