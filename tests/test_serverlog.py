@@ -18,7 +18,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from tests.helpers.lines import event_line
-from tests.helpers.serverlog import START, ServerLog, record
+from tests.helpers.serverlog import START, ServerLog, build_plain, record
 
 import ome_events
 from ome_events import ParseError, read_events
@@ -445,3 +445,40 @@ def test_naive_zone_default_is_local() -> None:
     event = one("[2025-03-26 14:00:00.000] I [t:1] T | m\n")
     assert event.time.tzinfo is not None
     assert event.time.utcoffset() == event.time.astimezone().utcoffset()
+
+
+@pytest.fixture(scope="module")
+def plain_log(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("plain")
+    for name, data in build_plain().items():
+        (folder / name).write_bytes(data)
+    return folder
+
+
+class TestFilteredReading:
+    """A filter given to the reader passes records over before their events are built: the
+    same events as filtering every event afterwards."""
+
+    @settings(max_examples=40, deadline=None)
+    @given(
+        st.sampled_from([None, "debug", "info", "warning", "error"]),
+        st.lists(st.sampled_from(["stream", "log", "stats", "!stats", "session", "rest"]),
+                 max_size=2),
+        st.lists(st.sampled_from(["StreamCreated", "Provider*", "HttpServer", "!Http*"]),
+                 max_size=2),
+        st.lists(st.sampled_from(["RTMP*", "MediaRouter", "!APIController"]), max_size=1),
+    )  # fmt: skip
+    def test_same_events(
+        self, plain_log: Path, level: str | None, categories: list[str], types: list[str],
+        tags: list[str],
+    ) -> None:  # fmt: skip
+        from ome_events.filters import EventFilter
+        from ome_events.model import Level
+
+        wanted = EventFilter(
+            min_level=None if level is None else Level.lookup(level),
+            categories=tuple(categories), types=tuple(types), tags=tuple(tags),
+        )  # fmt: skip
+        everything = list(read_events(plain_log))
+        got = list(read_events(plain_log, where=wanted))
+        assert got == [e for e in everything if wanted(e)]

@@ -11,7 +11,7 @@ category must reach the user, not an exception. Members compare equal to their s
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import FrozenInstanceError, dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -376,6 +376,7 @@ class Origin(NamedTuple):
 
 class _EventSlots:
     _data: Any
+    _deferred: Callable[[], Mapping[str, Any]]
     _fields: Mapping[str, str]
     _line: bytes
     _raw: Mapping[str, Any]
@@ -387,6 +388,7 @@ class _EventSlots:
     # field), this about 0.45 µs, most of the parser's budget.
     __slots__ = (
         "_data",  # the snapshot's JSON, when a decoder found it elsewhere than raw["snapshot"]
+        "_deferred",  # makes raw on first access, for a format that is not a JSON line
         "_fields",  # the summary's fields, computed on first access
         "_line",  # the line as read (set by the parsers; absent for events built by hand)
         "_raw",  # the decoded line: given, or decoded from _line on first access
@@ -482,12 +484,14 @@ class Event(_EventSlots):
         line: bytes | None,
         format: str = "enterprise",
         snapshot_data: Any = None,
+        deferred: Callable[[], Mapping[str, Any]] | None = None,
     ) -> Event:
         """The parsers' constructor: the same event as ``Event(...)``, remembering the line
         it was read from; without the cost of a frozen ``__init__`` (see ``_EventSlots``).
         ``raw`` may be None: it is then decoded from ``line`` when asked for.
         ``snapshot_data``: the snapshot's JSON for a format that does not keep it in
-        ``raw["snapshot"]``. The values must already be valid."""
+        ``raw["snapshot"]``; ``deferred`` makes ``raw`` (with its snapshot) on first access,
+        for a format that is not a JSON line. The values must already be valid."""
         event: Any = _new_filler(_EventFiller)
         event.time = time
         event.level = level
@@ -504,6 +508,8 @@ class Event(_EventSlots):
             event._raw = raw
         if snapshot_data is not None:
             event._data = snapshot_data
+        if deferred is not None:
+            event._deferred = deferred
         event.__class__ = Event
         made: Event = event
         return made
@@ -514,11 +520,18 @@ class Event(_EventSlots):
         try:
             return self._raw
         except AttributeError:
+            pass
+        value: Mapping[str, Any]
+        try:
+            line = self._line
+        except AttributeError:
+            value = self._deferred()  # the plain server log: made from the record's parts
+        else:
             from ome_events.text import loads
 
-            value: Mapping[str, Any] = loads(self._line)
-            object.__setattr__(self, "_raw", value)
-            return value
+            value = loads(line)
+        object.__setattr__(self, "_raw", value)
+        return value
 
     @property
     def snapshot(self) -> Snapshot | None:

@@ -274,6 +274,7 @@ class LineDecoder:
                 on_error=self.on_error,
                 server=self.server,
                 year_of=_modified(self.file),
+                keep=self.keep,
             )
             self._records.errors = self.errors
         return held

@@ -8,6 +8,6 @@ from tests.helpers.lines import SAMPLES
 
 sys.path.insert(0, str(SAMPLES))
 
-from generator.serverlog import START, ServerLog, build_plain, record  # noqa: E402
+from generator.serverlog import START, ServerLog, build_plain, record
 
 __all__ = ["START", "ServerLog", "build_plain", "record"]

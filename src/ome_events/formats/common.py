@@ -125,12 +125,13 @@ def typed_event(
     line: bytes | None,
     format: str = "enterprise",
     snapshot_data: Any = None,
+    deferred: Any = None,
 ) -> Event:
     """An Event from its fields as read (``time_value``: an ISO 8601 string, or a datetime a
     decoder made itself); ParseError (without a location) for a field that is not valid.
 
     ``raw`` may be None: ``Event.raw`` is then decoded from ``line`` when asked for.
-    ``format`` and ``snapshot_data`` are those of :meth:`Event._from_parsed`.
+    ``format``, ``snapshot_data`` and ``deferred`` are those of :meth:`Event._from_parsed`.
     """
     # Lookups first, type checks only on a miss: the common line costs a dict hit each.
     if type(time_value) is datetime:
@@ -174,4 +175,5 @@ def typed_event(
         line,
         format,
         snapshot_data,
+        deferred,
     )

@@ -29,12 +29,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
-from typing import Any
+from functools import partial
+from typing import Any, NamedTuple
 
 from ome_events.errors import ParseError
 from ome_events.formats.common import TIME_RANGE, typed_event
+from ome_events.formats.enterprise import LineHead
 from ome_events.model import Event, Origin
 
 __all__ = [
@@ -58,20 +59,20 @@ RECORD_EXPECTED = "a record like [2025-03-26 05:21:46.315] I [Thread:123] Tag | 
 
 _LEVELS = {"D": "Debug", "I": "Info", "W": "Warning", "E": "Error", "C": "Critical"}
 
-# The record's first line. Groups: compose prefix, year, month, day, time, ms, level, thread
-# name, thread id, bare thread id, the rest (tag, location, message).
+# The record's first line, in one match. Groups: the time (with or without the year), the
+# level letter, the thread's name and id (or a bare id), the tag, the source file and line,
+# the message.
 _HEAD = re.compile(
     r"(?:[\w][\w.-]*\s+\| ?)?"  # docker compose logs: "ome-1  | "
     r"(?:\x1b\[[0-9;]*m)?"  # a console's colour
-    r"\[(?:(\d{4})-)?(\d\d)-(\d\d) (\d\d):(\d\d):(\d\d)\.(\d{3})\]"
+    r"\[((?:\d{4}-)?\d\d-\d\d \d\d:\d\d:\d\d\.\d{3})\]"
     r" ([DIWEC])"
     r" (?:\[([^\]]*):(\d+)\]|(\d+))"
-    r"(.*)",
+    r"(?: ([^|]*?))? ?\|"  # the tag (may be empty)
+    r"(?: ([\w.+-]+\.(?:cpp|cc|cxx|c|hpp|h)):(\d+) *\|)?"  # file:line, when built with it
+    r" ?(.*)",
     re.S,
 )
-# The part after the thread: " Tag | file.cpp:12   | message", " Tag | message", " | message".
-_TAG = re.compile(r" ?([^|]*?) ?\| ?(.*)", re.S)
-_LOCATION = re.compile(r"([\w.+-]+\.(?:cpp|cc|cxx|c|hpp|h)):(\d+) *\| ?(.*)", re.S)
 _COLOUR = re.compile(r"\x1b\[[0-9;]*m")
 _PREFIX = re.compile(r"[\w][\w.-]*\s+\| ?")
 _STREAM = re.compile(r"(#[^#\s/\]\[()]+#[^/\s\]\[()]+)(?:/([^\s\]\[()/,]+))?")
@@ -115,21 +116,17 @@ def server_zone() -> tzinfo:
     return tzlocal()
 
 
-@dataclass(slots=True)
-class Head:
+class Head(NamedTuple):
     """A record's first line, parsed."""
 
-    year: int | None
-    month: int
-    day: int
-    clock: tuple[int, int, int, int]  # hour, minute, second, millisecond
+    stamp: str  # 2025-03-26 05:21:46.315, or 03-26 05:21:46.315 (debug builds)
     level: str
     thread: str | None
     thread_id: int
     tag: str
     location: str | None
     message: str
-    prefixed: bool
+    prefixed: bool  # a docker compose prefix (continuation lines have it too)
 
 
 def is_record_start(line: bytes) -> bool:
@@ -140,32 +137,22 @@ def is_record_start(line: bytes) -> bool:
 def parse_head(text: str) -> Head | None:
     """The parts of a record's first line, or None when it does not start a record."""
     match = _HEAD.match(text)
-    if match is None:
-        return None
-    year, month, day, hour, minute, second, milli, letter, thread, tid, bare, rest = match.groups()
-    tag = ""
-    location = None
-    tagged = _TAG.fullmatch(rest)
-    if tagged is not None:
-        tag, rest = tagged.groups()
-        placed = _LOCATION.fullmatch(rest)
-        if placed is not None:
-            location = f"{placed[1]}:{placed[2]}"
-            rest = placed[3]
-    if "\x1b" in rest:
-        rest = _COLOUR.sub("", rest)
+    return None if match is None else _head_of(match, text)
+
+
+def _head_of(match: re.Match[str], text: str) -> Head:
+    stamp, letter, thread, tid, bare, tag, file, line, message = match.groups()
+    if "\x1b" in message:
+        message = _COLOUR.sub("", message)
     return Head(
-        int(year) if year else None,
-        int(month),
-        int(day),
-        (int(hour), int(minute), int(second), int(milli)),
+        stamp,
         _LEVELS[letter],
         thread,
         int(tid if tid is not None else bare),
-        tag.strip(),
-        location,
-        rest.rstrip(),
-        text[:1] != "[" and text[:1] != "\x1b",
+        tag or "",
+        None if file is None else f"{file}:{line}",
+        message.rstrip(),
+        text[0] != "[" and text[0] != "\x1b",
     )
 
 
@@ -180,48 +167,84 @@ def continuation_text(text: str, prefixed: bool) -> str:
     return text.rstrip("\r")
 
 
-def record_time(head: Head, zone: tzinfo, year_of: Callable[[], datetime] | None) -> datetime:
-    """The record's time in ``zone``; ParseError for an impossible date."""
-    hour, minute, second, milli = head.clock
-    year = head.year
-    if year is None:
-        reference = year_of() if year_of is not None else datetime.now(zone)
-        year = reference.year
-        if (head.month, head.day) > (reference.month, reference.day + 1):
-            year -= 1  # written before New Year, the file touched after it
-    first, last = TIME_RANGE
-    if not first <= year <= last:
-        raise ParseError(
-            f"year {year} is outside the accepted range",
-            expected=f"a time in the years {first} to {last}",
-        )
+def record_time(stamp: str, zone: tzinfo, year_of: Callable[[], datetime] | None) -> datetime:
+    """A record's time (``2025-03-26 05:21:46.315``, or without the year) in ``zone``;
+    ParseError for an impossible date."""
     try:
-        return datetime(year, head.month, head.day, hour, minute, second, milli * 1000, zone)
+        if len(stamp) == 23:
+            time = _fromisoformat(stamp)
+        else:  # no year (debug builds): the file's, or the one before across New Year
+            reference = year_of() if year_of is not None else datetime.now(zone)
+            year = reference.year
+            if stamp[:5] > f"{reference.month:02d}-{reference.day + 1:02d}":
+                year -= 1  # written before New Year, the file touched after it
+            time = _fromisoformat(f"{year:04d}-{stamp}")
     except ValueError as error:
         raise ParseError(f"impossible time: {error}", expected=RECORD_EXPECTED) from None
+    first, last = TIME_RANGE
+    if not first <= time.year <= last:
+        raise ParseError(
+            f"year {time.year} is outside the accepted range",
+            expected=f"a time in the years {first} to {last}",
+        )
+    return time.replace(tzinfo=zone)
+
+
+_fromisoformat = datetime.fromisoformat
 
 
 def record_event(
-    head: Head,
+    match: re.Match[str],
     message: str,
     origin: Origin | None,
     zone: tzinfo,
     year_of: Callable[[], datetime] | None = None,
-) -> Event:
-    """The Event of one record (``message``: the head's message and its continuation lines
-    joined by newlines)."""
-    time = record_time(head, zone, year_of)
-    typed = _typed(head, message)
+    keep: Callable[[LineHead], bool] | None = None,
+) -> Event | None:
+    """The Event of one record: ``match`` is its first line's (``_HEAD``), ``message`` the
+    whole message (continuation lines joined by newlines). ``raw`` (and the snapshot in it)
+    is made on first access. ``keep`` (a filter's head test, as for JSON lines): None, and
+    no event built, for a record it rules out (its time is still checked)."""
+    stamp, letter, tag = match.group(1, 2, 6)
+    level = _LEVELS[letter]
+    tag = tag or ""
+    time = record_time(stamp, zone, year_of)
+    typed = _typed(level, tag, message)
     if typed is None:
         category, type_name, source, summary, snapshot = (
             "ServerLogEvent",
-            head.tag or "Log",
+            tag or "Log",
             _stream_in(message),
             message.split("\n", 1)[0],
             None,
         )
     else:
         category, type_name, source, summary, snapshot = typed
+    if keep is not None and not keep(
+        LineHead(stamp, level, category, type_name, source, summary, None)
+    ):
+        return None
+    deferred = partial(
+        _raw_of, time, match, category, type_name, source, summary, snapshot, message
+    )
+    return typed_event(
+        time, level, category, type_name, source, summary, None, None, origin, False, None,
+        FORMAT, None, deferred,
+    )  # fmt: skip
+
+
+def _raw_of(
+    time: datetime,
+    match: re.Match[str],
+    category: str,
+    type_name: str,
+    source: str,
+    summary: str,
+    snapshot: Any,
+    message: str,
+) -> dict[str, Any]:
+    """The record as a line of Enterprise's events.log, with its own parts in ``serverLog``."""
+    head = _head_of(match, match.string)
     raw: dict[str, Any] = {
         "time": time.isoformat(timespec="milliseconds"),
         "level": head.level,
@@ -230,6 +253,8 @@ def record_event(
         "sourceId": source,
         "summary": summary,
     }
+    if type(snapshot) is tuple:  # a statistics line's figures, made into a snapshot now
+        snapshot = _statistics_snapshot(snapshot)
     if snapshot is not None:
         raw["snapshot"] = snapshot
     raw["serverLog"] = {
@@ -239,10 +264,7 @@ def record_event(
         "location": head.location,
         "message": message,
     }
-    return typed_event(
-        time, head.level, category, type_name, source, summary, None, raw, origin, False, None,
-        FORMAT, snapshot,
-    )  # fmt: skip
+    return raw
 
 
 def _stream_in(message: str) -> str:
@@ -257,7 +279,7 @@ def _stream_in(message: str) -> str:
 
 # --- Typed events: OME's message templates (docs/model.md has the table) -------------------
 
-_Typed = tuple[str, str, str, str, dict[str, Any] | None]
+_Typed = tuple[str, str, str, str, Any]  # category, type, source, summary, snapshot
 
 _STARTED = re.compile(r"OvenMediaEngine (\S+)(?: \([^)]*\))? is started on \[([^\]]*)\]")
 _STREAM_EVENT = re.compile(
@@ -272,6 +294,7 @@ _REMOTE = re.compile(r"(\d{1,3}(?:\.\d{1,3}){3}|\[[0-9A-Fa-f:.]+\]):(\d+)")
 _NOT_FOUND = re.compile(r"Cannot find stream")
 _NAMED = re.compile(r"[\[(]([^\[\]()/\s]+)/([^\[\]()\s]+)[\])]")
 _HTTP_ERROR = re.compile(r"HTTP error occurred: (?:\[(\w+)\] )?(.*?)(?: \((\d{3})\))?$", re.S)
+_PROVIDER = re.compile(r"\w+ Provider Info - stream\(([^)/]*)/([^)]*)\) key\(")
 _PROVIDER_STAT = re.compile(
     r"(\w+) Provider Info - stream\(([^)]*)/([^)]*)\) key\((\d+)ms\)"
     r" timestamp\(v:(-?\d+)ms/a:(-?\d+)ms/g:(-?\d+)ms\) fps\(v:(\d+)/a:(\d+)\)"
@@ -287,7 +310,7 @@ _CREATED_SUMMARY = {
 }
 
 
-def _typed(head: Head, message: str) -> _Typed | None:
+def _typed(level: str, tag: str, message: str) -> _Typed | None:
     """The typed reading of a message OME's source writes, or None for a generic record."""
     first = message.split("\n", 1)[0]
     if "] Stream has been" in first or "] Trying to delete a stream" in first:
@@ -297,9 +320,11 @@ def _typed(head: Head, message: str) -> _Typed | None:
             type_name, words = _CREATED_SUMMARY[what]
             return "StreamEvent", type_name, f"{app}/{stream}", f"{words}. Id: {sid}", None
     if "Provider Info - stream(" in first:
-        match = _PROVIDER_STAT.search(first)
+        match = _PROVIDER.match(first)
         if match is not None:
-            return _provider_statistics(match)
+            # The figures become a snapshot only when it is asked for.
+            source = f"{match[1]}/{match[2]}"
+            return "StatisticsEvent", "ProviderStatistics", source, first, (first,)
     if "client has" in first:
         connected = _DISCONNECTED.search(first)
         if connected is not None:
@@ -349,9 +374,8 @@ def _typed(head: Head, message: str) -> _Typed | None:
             )
     if first.startswith("Push started. "):
         return "StreamEvent", "PushStarted", _stream_in(first), first, None
-    rank = head.level
+    rank = level
     if rank in ("Error", "Critical", "Warning"):
-        tag = head.tag
         if tag.startswith("Push"):
             return "StreamEvent", "PushFailed", _stream_in(message), first, None
         if _RECORD_FAILED.search(first):
@@ -363,16 +387,19 @@ def _typed(head: Head, message: str) -> _Typed | None:
     return None
 
 
-def _provider_statistics(match: re.Match[str]) -> _Typed:
-    protocol, app, stream, key_ms, video_ts, audio_ts, av_gap, video_fps, audio_fps = (
-        match.groups()[:9]
-    )
+def _statistics_snapshot(first: tuple[str]) -> dict[str, Any] | None:
+    """A statistics line's figures, with a track the media checks read (the key-frame
+    interval in frames, as OME's snapshots count it); None if the line is not whole."""
+    match = _PROVIDER_STAT.match(first[0])
+    if match is None:
+        return None
+    protocol, _, _, key_ms, video_ts, audio_ts, av_gap, video_fps, audio_fps = match.groups()[:9]
     key_seconds = int(key_ms) / 1000
     rate = float(int(video_fps))
     video: dict[str, Any] = {"framerate": rate}
     if rate > 0 and key_seconds > 0:
-        video["keyFrameInterval"] = round(key_seconds * rate, 3)  # frames, as OME counts
-    snapshot = {
+        video["keyFrameInterval"] = round(key_seconds * rate, 3)
+    return {
         "protocol": protocol,
         "keyFrameIntervalMs": int(key_ms),
         "videoTimestampMs": int(video_ts),
@@ -382,11 +409,6 @@ def _provider_statistics(match: re.Match[str]) -> _Typed:
         "audioFps": int(audio_fps),
         "tracks": [{"id": 0, "video": video}],
     }
-    summary = (
-        f"Provider statistics. Protocol: {protocol}, KeyFrameInterval: {int(key_ms)}ms,"
-        f" VideoFps: {int(video_fps)}, AudioFps: {int(audio_fps)}, AVGap: {int(av_gap)}ms"
-    )
-    return "StatisticsEvent", "ProviderStatistics", f"{app}/{stream}", summary, snapshot
 
 
 def _address(text: str) -> str | None:
@@ -429,6 +451,7 @@ class RecordDecoder:
         server: str | None = None,
         year_of: Callable[[], datetime] | None = None,
         zone: tzinfo | None = None,
+        keep: Callable[[LineHead], bool] | None = None,
     ) -> None:
         self.file = file
         self.server = server
@@ -438,13 +461,14 @@ class RecordDecoder:
         self.max_errors = max_errors
         self.on_error = on_error
         self.year_of = year_of
+        self.keep = keep
         self.zone = zone or server_zone()
         self.error_count = 0
         self.errors: list[ParseError] = []
         # Consumed so far (complete lines), and the record still open.
         self._offset = offset
         self._line = line
-        self._record: tuple[Head, int, int, list[str], int] | None = None
+        self._record: tuple[re.Match[str], int, int, list[str], int] | None = None
         self._pending = b""  # a line whose newline has not come
         self._ready: list[Event] = []
         self._unread: list[bytes] = []
@@ -452,6 +476,8 @@ class RecordDecoder:
     @property
     def offset(self) -> int:
         """Where the open record starts (or the end of what was consumed, with none)."""
+        # (A record is kept as its head's match, start, line number, continuation lines and
+        # size in bytes.)
         return self._record[1] if self._record is not None else self._offset
 
     @property
@@ -506,66 +532,89 @@ class RecordDecoder:
         return events
 
     def _take(self, lines: list[bytes], events: list[Event], newline: int) -> None:
+        # The hot loop: locals, the position written back before anything can raise.
+        match_head = _HEAD.match
+        offset = self._offset
+        number = self._line
         for index, raw_line in enumerate(lines):
-            start = self._offset
-            number = self._line
-            self._offset += len(raw_line) + newline
-            self._line += 1
+            start = offset
+            offset += len(raw_line) + newline
+            number += 1
             text = raw_line.decode("utf-8", "replace")
-            if text.endswith("\r"):
+            if text[-1:] == "\r":
                 text = text[:-1]
-            if start == 0 and text.startswith("\ufeff"):
+            if start == 0 and text[:1] == "\ufeff":
                 text = text[1:]
-            head = parse_head(text) if text[:1] in ("[", "\x1b") or "|" in text[:80] else None
-            if head is not None:
+            first = text[:1]
+            match = (
+                match_head(text) if first == "[" or first == "\x1b" or "|" in text[:80] else None
+            )
+            if match is not None:
                 previous = self._record
-                self._record = (head, start, number, [], len(raw_line))
+                self._record = (match, start, number - 1, [], len(raw_line))
                 if previous is not None:
-                    self._emit(previous, events, lines[index + 1 :])
+                    error = self._emit(previous, events)
+                    if error is not None:
+                        self._offset, self._line = offset, number
+                        self._report(error, events, lines[index + 1 :])
                 continue
             record = self._record
             if record is not None:
                 size = record[4] + len(raw_line) + 1
                 if size <= self.max_line_bytes:
-                    record[3].append(continuation_text(text, record[0].prefixed))
+                    record[3].append(text)
                 self._record = (record[0], record[1], record[2], record[3], size)
                 continue
             if not text.strip():
                 continue
+            self._offset, self._line = offset, number
             error = ParseError(
                 "not a record of the server log, and no record before it to continue",
                 expected=RECORD_EXPECTED,
                 file=self.file,
-                line=number if self.numbered else None,
+                line=number - 1 if self.numbered else None,
                 offset=start,
                 excerpt=_excerpt(raw_line),
             )
             self._report(error, events, lines[index + 1 :])
+        self._offset, self._line = offset, number
 
     def _finish(self, events: list[Event]) -> None:
         record = self._record
         if record is not None:
             self._record = None
-            self._emit(record, events, [])
+            error = self._emit(record, events)
+            if error is not None:
+                self._report(error, events, [])
 
     def _emit(
-        self, record: tuple[Head, int, int, list[str], int], events: list[Event], rest: list[bytes]
-    ) -> None:
-        head, start, number, more, _size = record
-        message = head.message if not more else "\n".join([head.message, *more]).rstrip("\n")
+        self, record: tuple[re.Match[str], int, int, list[str], int], events: list[Event]
+    ) -> ParseError | None:
+        """Append the event of a complete record; its ParseError (located) if it is bad."""
+        match, start, number, more, _size = record
+        message = match.group(9)
+        if "\x1b" in message:
+            message = _COLOUR.sub("", message)
+        message = message.rstrip()
+        if more:
+            prefixed = match.string[0] not in "[\x1b"
+            lines = [continuation_text(text, prefixed) for text in more]
+            message = "\n".join([message, *lines]).rstrip("\n")
         origin = Origin(self.file, number if self.numbered else None, start, self.server)
         try:
-            events.append(record_event(head, message, origin, self.zone, self.year_of))
+            event = record_event(match, message, origin, self.zone, self.year_of, self.keep)
         except ParseError as failure:
-            error = ParseError(
+            return ParseError(
                 failure.reason,
                 expected=failure.expected,
                 file=self.file,
                 line=number if self.numbered else None,
                 offset=start,
-                excerpt=_excerpt(head.message.encode("utf-8", "replace")),
+                excerpt=_excerpt(match.string.encode("utf-8", "replace")),
             )
-            self._report(error, events, rest)
+        if event is not None:
+            events.append(event)
+        return None
 
     def _report(self, error: ParseError, events: list[Event], rest: list[bytes]) -> None:
         self.error_count += 1
@@ -594,6 +643,6 @@ def record_start_time(line: bytes) -> datetime | None:
     if head is None:
         return None
     try:
-        return record_time(head, server_zone(), None)
+        return record_time(head.stamp, server_zone(), None)
     except ParseError:
         return None
