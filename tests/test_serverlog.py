@@ -482,3 +482,41 @@ class TestFilteredReading:
         everything = list(read_events(plain_log))
         got = list(read_events(plain_log, where=wanted))
         assert got == [e for e in everything if wanted(e)]
+
+
+class TestFastPaths:
+    """Reading from the end (``tail -n``) and seeking a time (``--since``) give exactly what
+    the forward read gives."""
+
+    @settings(max_examples=25, deadline=None)
+    @given(st.integers(40, 5000), st.booleans())
+    def test_backwards_equals_forwards(self, block: int, orphan: bool) -> None:
+        import io
+
+        from ome_events.seek import records_backwards
+
+        data = (b"cut from the record before\n" if orphan else b"") + ServerLog(seed=9).day(
+            hours=0.03, streams=2
+        ).text().encode()
+        forward_errors: list[ParseError] = []
+        decoder = LineDecoder(file="f", errors="collect")
+        expected = decoder.feed(data) + decoder.close()
+        forward_errors = decoder.errors
+        errors: list[ParseError] = []
+        got = list(records_backwards(io.BytesIO(data), "f", block_size=block,
+                                     on_error=errors.append))  # fmt: skip
+        got.reverse()
+        assert got == expected
+        assert [e.origin.offset for e in got] == [e.origin.offset for e in expected]  # type: ignore[union-attr]
+        assert [(e.offset, e.line) for e in errors] == [(e.offset, e.line) for e in forward_errors]
+
+    def test_tail_and_since_on_the_command_line(self, plain_log: Path) -> None:
+        everything = [e.to_json().decode() for e in read_events(plain_log)]
+        tail = run("tail", "-n", "12", "--json", str(plain_log)).stdout.splitlines()
+        assert tail == everything[-12:]
+        since = run("tail", "-n", "all", "--json", "--since", "2025-03-27 05:10",
+                    "--utc", str(plain_log)).stdout.splitlines()  # fmt: skip
+        assert since == [
+            line for line in everything if json.loads(line)["time"] >= "2025-03-27T05:10"
+        ]
+        assert since  # not an empty comparison

@@ -39,7 +39,7 @@ from ome_events.formats import detect_format
 from ome_events.model import Event
 from ome_events.parse import ErrorPolicy, HeadTest, LineDecoder
 from ome_events.position import FINGERPRINT_BYTES, Position, fingerprint_of
-from ome_events.seek import LineCounter, events_backwards, start_for
+from ome_events.seek import LineCounter, events_backwards, records_backwards, start_for
 
 __all__ = [
     "BadLineLog",
@@ -249,9 +249,7 @@ class EventReader(Iterator[Event]):
             try:
                 identity = _identify(stream, name, log_file)
                 self._identities[name] = identity
-                # Reading from the end and seeking by time need lines that stand alone: not
-                # compressed files, nor the server log (whose records span lines).
-                plain = not (log_file.compressed or identity.compressed or identity.records)
+                plain = not (log_file.compressed or identity.compressed)
                 if backwards and plain:
                     yield from self._read_backwards(stream, name, log_file, identity)
                     return
@@ -289,7 +287,8 @@ class EventReader(Iterator[Event]):
             # Where a follower goes on: known now, its line number counted only if asked.
             self._position = None
             self._end_of_newest = (identity, end, end, unfinished)
-        yield from events_backwards(
+        backwards = records_backwards if identity.records else events_backwards
+        yield from backwards(
             stream,
             name,
             end=end,

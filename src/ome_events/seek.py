@@ -137,6 +137,65 @@ def events_backwards(
         at_end = False
 
 
+def records_backwards(
+    stream: BinaryIO,
+    name: str,
+    *,
+    end: int | None = None,
+    partial: bool = True,
+    strict: bool = False,
+    on_error: Callable[[ParseError], object] | None = None,
+    max_line_bytes: int = DEFAULT_MAX_LINE_BYTES,
+    block_size: int = BLOCK_SIZE,
+    keep: HeadTest | None = None,
+    server: str | None = None,
+) -> Iterator[Event]:
+    """The events of a plain server log (records over several lines), newest first: as
+    :func:`events_backwards`, by regions that start at a record's first line, each decoded
+    forwards (a record ends where the next one starts, so every region holds whole records).
+    ``partial=False`` leaves bytes after the last newline (a line still being written); the
+    record before them counts as complete, as a follower takes it once the log is quiet."""
+    if end is None:
+        end = stream.seek(0, os.SEEK_END)
+    if not partial:
+        end = line_end_before(stream, end)
+    counter = LineCounter(stream)
+    position = end
+    while position > 0:
+        start = _record_start_before(stream, position, block_size)
+        stream.seek(start)
+        region = stream.read(position - start)
+        yield from _decode(
+            region, start, name, final=True, strict=strict, on_error=on_error,
+            counter=counter, max_line_bytes=max_line_bytes, keep=keep, server=server,
+        )  # fmt: skip
+        position = start
+
+
+def _record_start_before(stream: BinaryIO, position: int, block_size: int) -> int:
+    """The offset of the first record start in the block before ``position`` (a larger
+    block while there is none), or 0."""
+    from ome_events.formats.serverlog import is_record_start
+
+    size = block_size
+    while True:
+        probe = max(0, position - size)
+        stream.seek(probe)
+        data = stream.read(position - probe)
+        index = 0 if probe == 0 else data.find(b"\n") + 1
+        while 0 < index < len(data) or (index == 0 and probe == 0 and data):
+            end = data.find(b"\n", index)
+            line = data[index:] if end < 0 else data[index:end]
+            if is_record_start(line):
+                return probe + index
+            if end < 0:
+                break
+            index = end + 1
+        if probe == 0:
+            return 0
+        size *= 2
+
+
 def _decode(
     region: bytes,
     start: int,
