@@ -520,3 +520,28 @@ class TestFastPaths:
             line for line in everything if json.loads(line)["time"] >= "2025-03-27T05:10"
         ]
         assert since  # not an empty comparison
+
+
+def test_watch_on_the_server_log(plain_log: Path) -> None:
+    """``watch`` follows the plain log and reports its findings as they open."""
+    import signal
+
+    seen: set[str] = set()
+    with subprocess.Popen(
+        [OME_EVENTS, "watch", "--json", "--from-start", "--poll", "--tz", "UTC",
+         str(plain_log)],
+        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+        env={**os.environ, "NO_COLOR": "1"},
+    ) as child:  # fmt: skip
+        try:
+            assert child.stdout is not None
+            for line in child.stdout:
+                finding = json.loads(line).get("finding") or {}
+                if finding.get("kind"):
+                    seen.add(finding["kind"])
+                if {"reconnect_loop", "av_drift", "long_keyframe_interval"} <= seen:
+                    break
+        finally:
+            child.send_signal(signal.SIGINT)
+            child.wait(timeout=60)
+    assert {"reconnect_loop", "av_drift", "long_keyframe_interval"} <= seen

@@ -246,14 +246,7 @@ def add_filter_options(
         action="store_true",
         help="show times in UTC and read --since/--until in UTC (default: the local zone)",
     )
-    group.add_argument(
-        "--tz",
-        metavar="ZONE",
-        help=(
-            "the server's zone, for ovenmediaengine.log (its times have no offset): Asia/Seoul,"
-            " UTC, +09:00 (default: this machine's zone)"
-        ),
-    )
+    add_server_zone_option(group)
     if not paging:
         return
     pages = parser.add_argument_group(
@@ -272,7 +265,32 @@ def add_filter_options(
     )
 
 
+def add_server_zone_option(group: Any) -> None:
+    """``--tz ZONE``: the server's zone, for the plain server log's offset-less times."""
+    group.add_argument(
+        "--tz",
+        metavar="ZONE",
+        help=(
+            "the server's zone, for ovenmediaengine.log (its times have no offset): Asia/Seoul,"
+            " UTC, +09:00 (default: this machine's zone)"
+        ),
+    )
+
+
 # -- using them ----------------------------------------------------------------------------
+
+
+def apply_server_zone(args: argparse.Namespace) -> None:
+    """Read the server log's times in ``--tz`` (UsageError for a zone that does not exist)."""
+    zone_text = getattr(args, "tz", None)
+    if zone_text is None:
+        return
+    from ome_events.formats.serverlog import set_server_zone
+
+    try:
+        set_server_zone(zone_text)
+    except ValueError as error:
+        raise UsageError(f"--tz: {error}") from None
 
 
 def resolve_paths(args: argparse.Namespace) -> list[str]:
@@ -323,14 +341,7 @@ def build_filter(args: argparse.Namespace, *, now: datetime | None = None) -> Ev
         raise UsageError(
             f"--since ({since.isoformat()}) is not before --until ({until.isoformat()})"
         )
-    zone_text = getattr(args, "tz", None)
-    if zone_text is not None:
-        from ome_events.formats.serverlog import set_server_zone
-
-        try:
-            set_server_zone(zone_text)
-        except ValueError as error:
-            raise UsageError(f"--tz: {error}") from None
+    apply_server_zone(args)
     flags = re.IGNORECASE if args.ignore_case else 0
     grep = None if args.grep is None else re.compile(args.grep, flags)
     search = None if getattr(args, "search", None) is None else re.compile(args.search, flags)

@@ -23,7 +23,13 @@ import os
 import sys
 from typing import TYPE_CHECKING, Any
 
-from ome_events.cli.options import UsageError, add_path_argument, resolve_paths
+from ome_events.cli.options import (
+    UsageError,
+    add_path_argument,
+    add_server_zone_option,
+    apply_server_zone,
+    resolve_paths,
+)
 from ome_events.cli.style import SEVERITY_STYLES
 from ome_events.text import escape_controls as safe
 
@@ -89,6 +95,7 @@ def register(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--utc", action="store_true", help="show times in UTC (default: the local zone)"
     )
+    add_server_zone_option(parser)
     parser.add_argument(
         "--json",
         action="store_true",
@@ -164,6 +171,7 @@ def _watch(args: argparse.Namespace) -> int:
     status = 0
     try:
         paths = resolve_paths(args)
+        apply_server_zone(args)
     except UsageError as error:
         args._parser.error(str(error))
     if "-" in paths:
