@@ -64,4 +64,25 @@ def test_the_path_is_printed() -> None:
         [sys.executable, "-m", "ome_events", "lnav-format"],
         capture_output=True, text=True, timeout=PATIENCE, check=True,
     )  # fmt: skip
-    assert Path(result.stdout.strip()).is_file()
+    paths = [Path(line) for line in result.stdout.splitlines()]
+    assert [p.name for p in paths] == ["ome_events_log.json", "ome_server_log.json"]
+    assert all(p.is_file() for p in paths)
+
+
+def test_lnav_reads_the_server_log_as_ome_events_does(home: Path) -> None:
+    """The server log's format: lnav's records are our events, level by level."""
+    folder = SAMPLES / "server-plain"
+    shown = subprocess.run(
+        [sys.executable, "-m", "ome_events", "tail", "-n", "all", "--json", "--tz", "UTC",
+         str(folder)],
+        capture_output=True, text=True, timeout=PATIENCE, check=True,
+    ).stdout.splitlines()  # fmt: skip
+    levels = Counter(json.loads(line)["level"].lower() for line in shown)
+    [[total]] = lnav_sql(home, "SELECT count(*) FROM ome_server_log", folder)
+    assert int(total) == len(shown)
+    rows = lnav_sql(
+        home, "SELECT log_level, count(*) FROM ome_server_log GROUP BY log_level", folder
+    )
+    assert {level: int(n) for level, n in rows} == dict(levels)
+    tags = lnav_sql(home, "SELECT count(DISTINCT tag) FROM ome_server_log", folder)
+    assert int(tags[0][0]) >= 5

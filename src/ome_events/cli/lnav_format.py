@@ -1,6 +1,7 @@
-"""``ome-events lnav-format``: the lnav format of OME's event log, shipped with ome-events:
-where it is, or installed into the user's lnav (``lnav -i``), so that lnav shows events.log
-with levels, its histogram, SQL (``SELECT ... FROM ome_events_log``) and jump-to-error."""
+"""``ome-events lnav-format``: the lnav formats of OME's logs, shipped with ome-events: where
+they are, or installed into the user's lnav (``lnav -i``), so that lnav shows events.log and
+the plain server log ovenmediaengine.log with levels, histogram, SQL (``SELECT ... FROM
+ome_events_log``, ``ome_server_log``) and jump-to-error."""
 
 from __future__ import annotations
 
@@ -19,23 +20,26 @@ examples:
   ome-events lnav-format                   print where the format file is
   lnav /var/log/ovenmediaengine            then: levels, histogram (i), SQL (;), errors (e)
   lnav -n -c ';SELECT type, count(*) FROM ome_events_log GROUP BY type' events.log
+  lnav -n -c ';SELECT tag, count(*) FROM ome_server_log GROUP BY tag' ovenmediaengine.log
 """
 
 #: The command's line in ``ome-events --help``.
-SUMMARY = "install the lnav format of events.log (lnav's views, search and SQL)"
+SUMMARY = "install the lnav formats of OME's logs (lnav's views, search and SQL)"
 #: What ``ome-events lnav-format --help`` says first.
 DESCRIPTION = (
-    "The lnav format of OME's event log (Enterprise events.log), shipped with ome-events:\n"
-    "print its path, or install it into your lnav with --install (lnav -i)."
+    "The lnav formats of OME's event log (Enterprise events.log) and of its plain server log\n"
+    "(ovenmediaengine.log), shipped with ome-events: print their paths, or install them into\n"
+    "your lnav with --install (lnav -i)."
 )
 
-#: The format file inside the package.
-FORMAT_NAME = "ome_events_log.json"
+#: The format files inside the package.
+FORMAT_NAMES = ("ome_events_log.json", "ome_server_log.json")
 
 
-def format_path() -> Path:
-    """Where the shipped format file is."""
-    return Path(str(resources.files("ome_events.lnav").joinpath(FORMAT_NAME)))
+def format_paths() -> list[Path]:
+    """Where the shipped format files are."""
+    folder = resources.files("ome_events.lnav")
+    return [Path(str(folder.joinpath(name))) for name in FORMAT_NAMES]
 
 
 def register(parser: argparse.ArgumentParser) -> None:
@@ -46,19 +50,22 @@ def register(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Print the path, or install the format; returns the exit status."""
-    path = format_path()
+    """Print the paths, or install the formats; returns the exit status."""
+    paths = format_paths()
     if not args.install:
-        print(path)
+        for path in paths:
+            print(path)
         return 0
     lnav = shutil.which("lnav")
     if lnav is None:
-        warn(f"lnav is not installed (Debian/Ubuntu: apt install lnav); the format is {path}")
+        listed = ", ".join(map(str, paths))
+        warn(f"lnav is not installed (Debian/Ubuntu: apt install lnav); the formats are {listed}")
         return 1
-    done = subprocess.run([lnav, "-i", str(path)], capture_output=True, text=True, check=False)
-    output = (done.stdout + done.stderr).strip()
-    if done.returncode != 0:
-        warn(f"lnav -i failed: {output}")
-        return 1
-    print(output or f"installed {path}", file=sys.stderr)
+    for path in paths:
+        done = subprocess.run([lnav, "-i", str(path)], capture_output=True, text=True, check=False)
+        output = (done.stdout + done.stderr).strip()
+        if done.returncode != 0:
+            warn(f"lnav -i failed: {output}")
+            return 1
+        print(output or f"installed {path}", file=sys.stderr)
     return 0
