@@ -545,3 +545,24 @@ def test_watch_on_the_server_log(plain_log: Path) -> None:
             child.send_signal(signal.SIGINT)
             child.wait(timeout=60)
     assert {"reconnect_loop", "av_drift", "long_keyframe_interval"} <= seen
+
+
+def test_prune_handles_the_server_log_too(tmp_path: Path) -> None:
+    """Retention treats each log of the directory by itself: rotated server log files go
+    (or are gzipped) by their records' times, the live ovenmediaengine.log is never touched."""
+    from ome_events.retention import apply_prune, plan_prune
+
+    for name, data in build_plain().items():
+        (tmp_path / name).write_bytes(data)
+    (tmp_path / "events.log.20250326").write_bytes(event_line("2025-03-26T05:00:00.000+00:00"))
+    (tmp_path / "events.log").write_bytes(event_line("2025-03-27T05:00:00.000+00:00"))
+    now = datetime(2025, 3, 27, 12, tzinfo=UTC)
+    plan = plan_prune(tmp_path, older_than=timedelta(hours=12), compress_after=None, now=now)
+    assert sorted((a.path.name, a.action) for a in plan) == [
+        ("events.log.20250326", "remove"),
+        ("ovenmediaengine.log.20250327", "remove"),
+    ]
+    list(apply_prune(plan))
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["events.log", "ovenmediaengine.log"]
+    gz = plan_prune(tmp_path, older_than=timedelta(days=9), compress_after=timedelta(0), now=now)
+    assert gz == []  # only live files are left

@@ -39,6 +39,7 @@ from ome_events.files import (
     last_event_time,
     line_time,
     lines_backwards,
+    log_bases,
     open_log,
     ordered_log_files,
 )
@@ -187,8 +188,9 @@ def plan_prune(
     now: datetime,
     checkpoints: Iterable[str | os.PathLike[str]] = (),
 ) -> list[PruneAction]:
-    """What retention would do with each rotated file of the log in ``directory``, oldest
-    first (the live file is not listed). Nothing is changed.
+    """What retention would do with each rotated file of the logs in ``directory``
+    (``events.log``, then the plain server log ``ovenmediaengine.log``), oldest first (the
+    live files are not listed). Nothing is changed.
 
     Args:
         older_than: remove rotated files whose last event is older than this.
@@ -201,12 +203,28 @@ def plan_prune(
     if now.tzinfo is None:
         raise ValueError("now must be a timezone-aware datetime")
     folder = Path(directory)
-    files = ordered_log_files(folder)
+    positions = _checkpoints_for(folder, checkpoints)
+    # Each log of the directory (events.log, the plain server log) by itself.
+    return [
+        action
+        for base in log_bases(folder)
+        for action in _plan_log(
+            ordered_log_files(folder, base), positions, older_than, compress_after, now
+        )
+    ]
+
+
+def _plan_log(
+    files: list[LogFile],
+    positions: list[Position],
+    older_than: timedelta,
+    compress_after: timedelta | None,
+    now: datetime,
+) -> list[PruneAction]:
     if not files:
         return []
-    # The live file is never touched: events.log, or the newest file of a log without one.
+    # The live file is never touched: the base file, or the newest file of a log without one.
     live = next((f for f in files if f.is_base), files[-1])
-    positions = _checkpoints_for(folder, checkpoints)
     needed = _needed_from(files, positions)
     plan = []
     for index, log_file in enumerate(files):
