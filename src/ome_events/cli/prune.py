@@ -6,7 +6,13 @@ from __future__ import annotations
 import argparse
 from datetime import UTC, datetime, timedelta
 
-from ome_events.cli.options import add_path_argument, resolve_paths
+from ome_events.cli.options import (
+    UsageError,
+    add_path_argument,
+    add_server_zone_option,
+    apply_server_zone,
+    resolve_paths,
+)
 from ome_events.cli.runtime import guarded, warn
 
 EXAMPLES = """\
@@ -73,6 +79,7 @@ def register(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="say what would be done, change nothing",
     )
+    add_server_zone_option(group)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -80,6 +87,10 @@ def run(args: argparse.Namespace) -> int:
     parser: argparse.ArgumentParser = args._parser
     if args.compress_after is not None and args.compress_after >= args.older_than:
         parser.error("--compress-after must be shorter than --older-than")
+    try:
+        apply_server_zone(args)
+    except UsageError as error:
+        parser.error(str(error))
     return guarded(lambda: _prune_all(args))
 
 
