@@ -566,3 +566,27 @@ def test_prune_handles_the_server_log_too(tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == ["events.log", "ovenmediaengine.log"]
     gz = plan_prune(tmp_path, older_than=timedelta(days=9), compress_after=timedelta(0), now=now)
     assert gz == []  # only live files are left
+
+
+def test_hostile_records_are_inert(tmp_path: Path) -> None:
+    """Terminal escapes, invalid UTF-8, NULs and over-long records: read, shown inert, and
+    nothing after them lost."""
+    hostile = (
+        b"[2025-03-26 05:00:00.000] E [t:1] Evil | \x1b]0;pwned\x07\x1b[2J title and clear\n"
+        b"[2025-03-26 05:00:01.000] W [t:1] Evil | bad utf-8 \xff\xfe and a NUL \x00 here\n"
+        b"    a continuation with \x1b[31mcolour\x1b[0m\n"
+        + b"[2025-03-26 05:00:02.000] I [t:1] Big | "
+        + b"x" * 200_000
+        + b"\n"
+        + record(START + timedelta(seconds=3), "the last one").encode()
+    )
+    (tmp_path / "ovenmediaengine.log").write_bytes(hostile)
+    result = run("tail", "-n", "all", "--color", "never", str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    assert "\x1b" not in result.stdout and "\x07" not in result.stdout
+    assert "\x00" not in result.stdout
+    lines = result.stdout.splitlines()
+    assert len(lines) == 4 and lines[-1].endswith("the last one")
+    events = list(read_events(tmp_path))
+    assert "\ufffd" in events[1].raw["serverLog"]["message"]  # replaced, not dropped
+    assert len(events[2].summary) == 200_000
