@@ -353,6 +353,26 @@ class TestDirectories:
                     break
         assert len(got) == 3
 
+    def test_history_then_follow_both_logs_loses_nothing(self, tmp_path: Path) -> None:
+        """tail -f's hand-off: each log's follower goes on where the history left it."""
+        (tmp_path / "ovenmediaengine.log").write_text(record(START, "plain 1"))
+        (tmp_path / "events.log").write_bytes(event_line("2025-03-26T05:00:01.000+00:00"))
+        reader = read_events(tmp_path, partial="leave")
+        assert len(list(reader)) == 2
+        positions = reader.positions
+        assert len(positions) == 2  # one per log, though one server
+        with (tmp_path / "events.log").open("ab") as stream:
+            stream.write(event_line("2025-03-26T05:00:02.000+00:00"))
+        with (tmp_path / "ovenmediaengine.log").open("a") as stream:
+            stream.write(record(START + timedelta(seconds=3), "plain 2"))
+        with ome_events.follow(tmp_path, start=positions, poll=True) as follower:
+            got: list[ome_events.Event] = []
+            for _ in range(20):
+                got += follower.poll()
+                if len(got) >= 2:
+                    break
+        assert sorted(e.time.second for e in got) == [2, 3]
+
     def test_follow_across_the_daily_rollover(self, tmp_path: Path) -> None:
         base = tmp_path / "ovenmediaengine.log"
         base.write_text(record(START, "before"))

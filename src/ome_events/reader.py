@@ -363,6 +363,8 @@ class EventReader(Iterator[Event]):
             return
         if self.partial == "read":
             yield from decoder.close()
+        else:  # the end for now, as a follower sees it: a server log's last record is whole
+            yield from decoder.idle()
 
     def last(
         self,
@@ -668,7 +670,13 @@ class MergedReader(Iterator[Event]):
     @property
     def positions(self) -> dict[str, Position | None]:
         """Where each log's newest file ends, by server (see :attr:`EventReader.position`)."""
-        return {str(reader.server): reader.position for reader in self.readers}
+        out: dict[str, Position | None] = {}
+        for reader in self.readers:
+            key = str(reader.server)
+            if key in out and reader.files:  # a server's second log (its plain server log)
+                key = f"{key}/{reader.files[0].base}"
+            out[key] = reader.position
+        return out
 
     def last(
         self,

@@ -165,13 +165,21 @@ def _both_logs(
 ) -> FleetFollower:
     """A directory with both logs of one server: each followed, their events merged; the
     server log's checkpoint is ``CHECKPOINT.ovenmediaengine.log``."""
-    one = (start.get(server) if isinstance(start, Mapping) else start) or "end"
+    given = start.get(server) if isinstance(start, Mapping) else start
+    # Where a history reader left each log (MergedReader.positions names a server's second
+    # log SERVER/BASE): each follower starts at its own log's position.
+    positions = (
+        [p for p in start.values() if isinstance(p, Position)]
+        if isinstance(start, Mapping)
+        else [start] if isinstance(start, Position) else []
+    )  # fmt: skip
     followers: list[Follower] = []
     try:
         for base in bases:
-            own = one
-            if isinstance(one, Position) and not Path(one.path).name.startswith(base):
-                own = "end"  # a position in the other log's file
+            own: Start = next(
+                (p for p in positions if Path(p.path).name.startswith(base)),
+                given if isinstance(given, str) else "end",
+            )
             saved = None
             if checkpoint is not None:
                 saved = os.fspath(checkpoint)

@@ -17,8 +17,9 @@ Each record becomes an :class:`~ome_events.model.Event` whose ``raw`` is shaped 
 of Enterprise's ``events.log`` (``time``, ``level``, ``category``, ``type``, ``sourceId``,
 ``summary``, ``snapshot`` when there are figures) plus ``serverLog`` (thread, tag, location,
 the whole message): written out (``tail --json``, JSON Lines export) it is an events.log line.
-The messages that matter get the JSON logs' types (see :data:`TEMPLATES` and docs/model.md);
-any other record is a ``ServerLogEvent`` whose type is its tag, never dropped.
+The messages that matter get the JSON logs' types (``_typed`` below, the table in
+docs/model.md); any other record is a ``ServerLogEvent`` whose type is its tag, never dropped.
+``raw`` (and a statistics line's snapshot) is made on first access: most readers never ask.
 
 Times carry no offset: they are the server's local time, read in :func:`server_zone`
 (``--tz``, :func:`set_server_zone`; by default this machine's zone). A year-less time takes
@@ -291,7 +292,6 @@ _DISCONNECTED = re.compile(
     r"The (\w+) client has disconnected: \[([^\]]*)/([^\]]*)\], remote: (.*)"
 )
 _REMOTE = re.compile(r"(\d{1,3}(?:\.\d{1,3}){3}|\[[0-9A-Fa-f:.]+\]):(\d+)")
-_NOT_FOUND = re.compile(r"Cannot find stream")
 _NAMED = re.compile(r"[\[(]([^\[\]()/\s]+)/([^\[\]()\s]+)[\])]")
 _HTTP_ERROR = re.compile(r"HTTP error occurred: (?:\[(\w+)\] )?(.*?)(?: \((\d{3})\))?$", re.S)
 _PROVIDER = re.compile(r"\w+ Provider Info - stream\(([^)/]*)/([^)]*)\) key\(")
@@ -300,7 +300,6 @@ _PROVIDER_STAT = re.compile(
     r" timestamp\(v:(-?\d+)ms/a:(-?\d+)ms/g:(-?\d+)ms\) fps\(v:(\d+)/a:(\d+)\)"
     r"(?: gap\(v:(-?\d+)ms/a:(-?\d+)ms\))?"
 )
-_PUSH_STARTED = re.compile(r"Push started\. (.*)")
 _RECORD_FAILED = re.compile(r"Failed to (?:start|stop) record")
 
 _CREATED_SUMMARY = {
