@@ -25,10 +25,10 @@ from ome_events.analyze.incidents import Incident, IncidentSpec
 from ome_events.analyze.media_groups import media_specs
 from ome_events.model import Event
 from ome_events.snapshots.raw import (
+    counters_may_be_garbage,
     frames_to_seconds,
     garbage_counters,
     integer,
-    may_have_garbage,
     number,
 )
 from ome_events.snapshots.tracks import (
@@ -122,7 +122,9 @@ class MediaAnalyzer(BaseAnalyzer[MediaConfig]):
             average = media.bitrateAvg
             if average and average != "0" and (check_audio or what == "video"):
                 self._bitrate(event, track, media, what)
-            if check_garbage and may_have_garbage(media):
+            if check_garbage and counters_may_be_garbage(
+                media.bitrateLatest, media.bitrate, media.bitrateConf, average, media
+            ):
                 names = garbage_counters(media)
                 if names:
                     garbage = names if garbage is None else garbage + names
@@ -250,6 +252,6 @@ class MediaAnalyzer(BaseAnalyzer[MediaConfig]):
         )
 
     def _add(self, event: Event, group: str, facts: dict[str, Any]) -> None:
-        facts = {key: value for key, value in facts.items() if value is not None}
+        # (Facts that are None are left out by the incident's merge.)
         source = event.source
         self.book.add(self.specs[group], source.raw, source, event.time, event=event, facts=facts)

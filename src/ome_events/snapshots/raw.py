@@ -25,6 +25,7 @@ __all__ = [
     "Values",
     "best_frame_rate",
     "bitrate_issues",
+    "counters_may_be_garbage",
     "frames_to_seconds",
     "garbage_counters",
     "integer",
@@ -135,10 +136,20 @@ def may_have_garbage(media: Values) -> bool:
     without parsing: 20 times a bitrate has more digits than it. Anything else goes to the
     full check.
     """
-    latest = media.get("bitrateLatest")
-    bitrate = media.get("bitrate")
-    configured = media.get("bitrateConf")
-    average = media.get("bitrateAvg")
+    return counters_may_be_garbage(
+        media.get("bitrateLatest"),
+        media.get("bitrate"),
+        media.get("bitrateConf"),
+        media.get("bitrateAvg"),
+        media,
+    )
+
+
+def counters_may_be_garbage(
+    latest: Any, bitrate: Any, configured: Any, average: Any, media: Values
+) -> bool:
+    """:func:`may_have_garbage` on the four counters already taken from ``media`` (for a
+    caller that has them as attributes: a hot path)."""
     if (
         type(latest) is str
         and type(bitrate) is str
