@@ -35,7 +35,7 @@ SERVER_LOG_ONLY = {Category.SERVER_LOG}
 SERVER_LOG_TYPES = {
     EventType(name)
     for name in ("ProviderStatistics", "StreamNotFound", "HttpError", "TranscoderError",
-                 "PushFailed", "RecordingFailed", "ServerTerminated")
+                 "PushFailed", "RecordingFailed", "ServerTerminated", "HttpExchange")
 }  # fmt: skip
 ANALYTICS_TYPES = {
     EventType(name)

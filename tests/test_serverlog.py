@@ -104,11 +104,25 @@ class TestRecords:
         log.prepared(START, "cam", 7)
         log.http_dump(START + timedelta(seconds=1))
         events = decode(log.text().encode())
-        assert [e.type.value for e in events] == ["StreamPrepared", "HttpServer"]
+        assert [e.type.value for e in events] == ["StreamPrepared", "HttpExchange"]
         message = events[0].raw["serverLog"]["message"]
         assert message.count("\n") == 3 and "Audio Track #1" in message
-        assert events[1].raw["serverLog"]["message"].splitlines()[1].startswith("[Request] GET")
+        # OME starts an exchange's dump with a newline: its first line is empty.
+        dump = events[1].raw["serverLog"]["message"].splitlines()
+        assert dump[0] == "" and dump[2].startswith("[Request] GET")
+        assert events[1].summary == "HTTP GET /v1/stats/current: 200 OK"
         assert [e.origin.line for e in events if e.origin] == [1, 5]
+
+    def test_http_exchange_dumps(self) -> None:
+        """http_exchange.cpp's dump: an Error record for a status that is not 2xx/3xx."""
+        log = ServerLog()
+        log.http_dump(START, status=404, path="/app/gone/llhls.m3u8")
+        (event,) = decode(log.text().encode())
+        assert (event.type.value, event.level.value) == ("HttpError", "Error")
+        assert event.snapshot_data == {"method": "GET", "path": "/app/gone/llhls.m3u8",
+                                       "status": 404, "message": "Not Found",
+                                       "remote": "198.51.100.4:40000"}  # fmt: skip
+        assert event.tag == "HTTP.Server"
 
     def test_compose_prefixes_are_removed_from_continuation_lines(self) -> None:
         log = ServerLog(prefix="ome-1  | ")

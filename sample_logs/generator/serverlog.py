@@ -125,11 +125,18 @@ class ServerLog:
                  f" [default/app/x] ({status})", level="W", tag="APIController",
                  location="controller_base.h:179", thread="AW-HTTP0")  # fmt: skip
 
-    def http_dump(self, when: datetime) -> None:
-        self.add(when, "[Client] <ClientSocket: 0x7f, #30, Connected, TCP, Nonblocking,"
-                 " 198.51.100.4:40000> (#30)\n[Request] GET /v1/stats/current HTTP/1.1\n"
-                 "[Response] 200 OK", level="D", tag="HttpServer",
-                 location="http_server.cpp:300", thread="AW-HTTP1")  # fmt: skip
+    def http_dump(self, when: datetime, status: int = 200, path: str = "/v1/stats/current",
+                  method: str = "GET") -> None:  # fmt: skip
+        """An HTTP exchange as http_exchange.cpp dumps it: a Debug record for 2xx/3xx, an
+        Error record otherwise; the message starts with a newline."""
+        reason = {200: "OK", 404: "Not Found", 500: "Internal Server Error"}.get(status, "")
+        stamp = when.strftime("%Y-%m-%dT%H:%M:%S.000+00:00")
+        self.add(when, "\n[Client] <ClientSocket: 0x7f, #30, Connected, TCP, Nonblocking,"
+                 " 198.51.100.4:40000> (Elapsed: 3) \n"
+                 f"[Request] {method} {path} (HTTP/1.1, Request Time: {stamp})\n"
+                 f"[Response] {status} {reason} (0 bytes sent, Response Time: {stamp})",
+                 level="D" if status < 400 else "E", tag="HTTP.Server",
+                 location="http_exchange.cpp:45", thread="AW-HTTP1")  # fmt: skip
 
     def transcoder_error(self, when: datetime, stream: str, app: str = "#default#app") -> None:
         self.add(when, f"[{app}/{stream}(100)] Could not open codec: H264", level="E",
@@ -189,6 +196,8 @@ def _planted(log: ServerLog, start: datetime) -> ServerLog:
     error record, and a reconnect loop."""
     for second in range(12):
         log.http_error(start + timedelta(minutes=10, seconds=second), status=404)
+        log.http_dump(start + timedelta(minutes=10, seconds=second, milliseconds=500),
+                      status=404, path="/app/gone/llhls.m3u8")  # fmt: skip
     log.transcoder_error(start + timedelta(minutes=11), "stream0")
     log.add(start + timedelta(minutes=12), "Failed to find channel to delete stream (remote :"
             " <ClientSocket: 0x7f, #31, Closed, TCP, Nonblocking, 198.51.100.9:1935>)",

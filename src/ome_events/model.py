@@ -233,6 +233,7 @@ class EventType(_OpenEnum):
     PUSH_FAILED = "PushFailed"
     RECORDING_FAILED = "RecordingFailed"
     SERVER_TERMINATED = "ServerTerminated"
+    HTTP_EXCHANGE = "HttpExchange"
 
     @property
     def category(self) -> Category | None:
@@ -260,6 +261,7 @@ _TYPE_CATEGORY: dict[str, Category] = {
     "ProviderStatistics": Category.STATISTICS,
     "ServerTerminated": Category.SERVER,
     "HttpError": Category.REST_API,
+    "HttpExchange": Category.REST_API,
 }
 for _type in EventType:
     _TYPE_CATEGORY.setdefault(_type.value, Category.STREAM)

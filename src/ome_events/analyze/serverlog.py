@@ -10,8 +10,9 @@ Findings:
 
 * ``av_drift``: a stream's video and audio timestamps apart by more than ``max_av_gap``
   (the ``g:`` of ``Rtmp Provider Info`` lines): lip sync is off for its viewers;
-* ``http_error_storm``: at least ``http_min_errors`` HTTP errors (``HTTP error occurred``),
-  each less than ``http_gap`` after the previous one, by status;
+* ``http_error_storm``: at least ``http_min_errors`` HTTP errors (``HTTP error occurred``, and
+  the dumps of exchanges answered with a status that is not 2xx or 3xx), each less than
+  ``http_gap`` after the previous one, by status and request;
 * ``stream_not_found``: ``Cannot find stream`` for one stream, ``not_found_min`` times;
 * ``transcoder_errors``, ``push_failures``, ``recording_failures``: by stream;
 * ``log_errors``: other records at level Error or Critical, by tag and stream (Critical:
@@ -180,8 +181,12 @@ class ServerLogAnalyzer(BaseAnalyzer[ServerLogConfig]):
     def on_http_error(self, event: Event) -> None:
         """One ``HTTP error occurred``: into the storm of its status."""
         data = event.snapshot_data
-        status = data.get("status") if type(data) is dict else None
-        message = data.get("message") if type(data) is dict else None
+        if type(data) is not dict:
+            data = {}
+        status = data.get("status")
+        message = data.get("message")
+        if data.get("path"):  # an HTTP exchange's dump: what was asked
+            message = f"{data.get('method')} {data['path']}"
         self.book.add(
             self.specs["http_error_storm"], "http", Subject.log, event.time, event=event,
             facts={"statuses": status, "messages": _short(message)},

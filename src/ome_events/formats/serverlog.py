@@ -216,7 +216,7 @@ def record_event(
             "ServerLogEvent",
             tag or "Log",
             _stream_in(message),
-            message.split("\n", 1)[0],
+            _first_line(message),
             None,
         )
     else:
@@ -268,6 +268,14 @@ def _raw_of(
     return raw
 
 
+def _first_line(message: str) -> str:
+    """The first line of a message that is not blank (OME starts some with a newline)."""
+    first = message.split("\n", 1)[0]
+    if first.strip() or "\n" not in message:
+        return first
+    return next((line for line in message.splitlines() if line.strip()), "")
+
+
 def _stream_in(message: str) -> str:
     """The first ``#vhost#app/stream`` (or ``#vhost#app``) a message names, else ``""``."""
     if "#" not in message:
@@ -293,6 +301,13 @@ _DISCONNECTED = re.compile(
 )
 _REMOTE = re.compile(r"(\d{1,3}(?:\.\d{1,3}){3}|\[[0-9A-Fa-f:.]+\]):(\d+)")
 _NAMED = re.compile(r"[\[(]([^\[\]()/\s]+)/([^\[\]()\s]+)[\])]")
+# An HTTP exchange's dump (http_exchange.cpp: an Error record for a status that is not 2xx or
+# 3xx, else Debug): "[Client] <socket> (Elapsed: 3)", "[Request] GET /app/s/x.m3u8 (HTTP/1.1,
+# ...)", "[Response] 404 Not Found (0 bytes sent, ...)" on the lines after an empty first one.
+_EXCHANGE = re.compile(
+    r"\[Request\] (\S+) (\S+) \(HTTP/[^\n]*\n(?:[^\n]*\n)*?\[Response\] (\d{3}) ?([^(\n]*?) ?\("
+)
+_CLIENT = re.compile(r"\[Client\] ([^\n]*)")
 _HTTP_ERROR = re.compile(r"HTTP error occurred: (?:\[(\w+)\] )?(.*?)(?: \((\d{3})\))?$", re.S)
 _PROVIDER = re.compile(r"\w+ Provider Info - stream\(([^)/]*)/([^)]*)\) key\(")
 _PROVIDER_STAT = re.compile(
@@ -352,6 +367,22 @@ def _typed(level: str, tag: str, message: str) -> _Typed | None:
         named = _NAMED.search(first)
         source = f"{named[1]}/{named[2]}" if named is not None else _stream_in(first)
         return "StreamEvent", "StreamNotFound", source, first, None
+    if not first and "[Response] " in message:
+        exchange = _EXCHANGE.search(message)
+        if exchange is not None:
+            method, path, status, reason = exchange.groups()
+            client = _CLIENT.search(message)
+            snapshot = {
+                "method": method,
+                "path": path,
+                "status": int(status),
+                "message": reason,
+                "remote": _address(client[1]) if client is not None else None,
+            }
+            summary = f"HTTP {method} {path}: {status} {reason}".rstrip()
+            if level in ("Error", "Critical"):  # OME logs a status not 2xx/3xx as an error
+                return "RestApiEvent", "HttpError", "", summary, snapshot
+            return "RestApiEvent", "HttpExchange", "", summary, snapshot
     if first.startswith("HTTP error occurred: "):
         match = _HTTP_ERROR.match(first)
         if match is not None:
