@@ -112,6 +112,12 @@ class ServerAnalysis:
             for name, handler in analyzer.handlers().items():
                 dispatch.setdefault(name, []).append(handler)
         self._dispatch = {name: tuple(handlers) for name, handlers in dispatch.items()}
+        # The detectors that settle expired state on the clock (the others' tick does nothing).
+        self._tickers = tuple(
+            analyzer.tick
+            for analyzer in self.analyzers
+            if type(analyzer).tick is not BaseAnalyzer.tick
+        )
         self._other = self.abnormal.fallback
         self._record = self.serverlog.on_record
 
@@ -153,8 +159,8 @@ class ServerAnalysis:
         if clock.observe(time):
             now = clock.now
             assert now is not None
-            for analyzer in self.analyzers:
-                analyzer.tick(now)
+            for tick in self._tickers:
+                tick(now)
             self.book.sweep(now)
 
     def _process(self, event: Event) -> None:
