@@ -624,3 +624,55 @@ def test_hostile_records_are_inert(tmp_path: Path) -> None:
     events = list(read_events(tmp_path))
     assert "\ufffd" in events[1].raw["serverLog"]["message"]  # replaced, not dropped
     assert len(events[2].summary) == 200_000
+
+
+def test_follower_gets_every_record_once_while_ome_writes_and_rolls(tmp_path: Path) -> None:
+    """A writer that writes as OME does (a record in one write, a long one as its text then
+    the newline; the daily roll renames the file and opens a new one lazily), a follower
+    polling all along: every record exactly once, whole, in order."""
+    import random
+    import threading
+
+    rng = random.Random(7)
+    base = tmp_path / "ovenmediaengine.log"
+    messages = []
+    for number in range(600):
+        lines = [f"message {number}"] + [
+            f"    detail {number}.{k}" for k in range(rng.choice([0, 0, 0, 2, 5]))
+        ]
+        if number % 97 == 0:
+            lines[0] += " " + "x" * 1500  # a long record: two writes
+        messages.append("\n".join(lines))
+
+    def write() -> None:
+        day = 0
+        for number, message in enumerate(messages):
+            if number and number % 150 == 0:  # the daily roll
+                day += 1
+                base.rename(tmp_path / f"ovenmediaengine.log.2025032{day}")
+            text = record(START + timedelta(days=day, seconds=number), message)
+            with base.open("a") as stream:
+                if len(text) >= 1024:
+                    stream.write(text[:-1])
+                    stream.flush()
+                    stream.write("\n")
+                else:
+                    stream.write(text)
+            if number % 7 == 0:
+                threading.Event().wait(0.001)
+
+    base.write_text("")
+    got: list[str] = []
+    with ome_events.follow(tmp_path, start="start", poll=True, poll_interval=0.01) as follower:
+        writer = threading.Thread(target=write)
+        writer.start()
+        while writer.is_alive() or len(got) < len(messages):
+            got += [e.raw["serverLog"]["message"] for e in follower.poll()]
+            if not writer.is_alive() and len(got) < len(messages):
+                threading.Event().wait(0.02)
+                more = follower.poll()
+                if not more:
+                    break
+                got += [e.raw["serverLog"]["message"] for e in more]
+        writer.join()
+    assert got == messages
