@@ -199,11 +199,11 @@ class TestMetrics:
                 text = ""
             families = {f.name: f for f in text_string_to_metric_families(text)}
             bad = families.get("ome_events_bad_lines")
-            live_family = families.get("ome_events_live_streams")
+            gauge = families.get("ome_events_live_streams")
             # The counters move as events come; the gauges at the view's next refresh.
-            if bad and bad.samples and bad.samples[0].value >= 1 and live_family is not None:
-                if live_family.samples:
-                    break
+            counted = bool(bad and bad.samples and bad.samples[0].value >= 1)
+            if counted and gauge is not None and gauge.samples:
+                break
             assert time.monotonic() < deadline, text
             time.sleep(0.1)
         events = sum(s.value for s in families["ome_events_events"].samples
