@@ -676,3 +676,19 @@ def test_follower_gets_every_record_once_while_ome_writes_and_rolls(tmp_path: Pa
                 got += [e.raw["serverLog"]["message"] for e in more]
         writer.join()
     assert got == messages
+
+
+def test_a_line_after_an_idle_record_is_reported_as_such() -> None:
+    """OME never splits a record's lines over two writes; if a line still comes for a
+    record a quiet follower already took, it is a bad line that says so, and the next
+    record is read."""
+    errors: list[ParseError] = []
+    decoder = LineDecoder(file="f", errors="skip", on_error=errors.append)
+    decoder.feed(record(START, "first").encode())
+    assert len(decoder.idle()) == 1
+    later = decoder.feed(b"    a late continuation\n" + record(START, "second").encode())
+    later += decoder.close()
+    assert [e.raw["serverLog"]["message"] for e in later] == ["second"]
+    (error,) = errors
+    assert "taken as complete when the log went quiet" in error.reason
+    assert (error.line, error.offset) == (2, len(record(START, "first")))

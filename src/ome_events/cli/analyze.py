@@ -296,6 +296,13 @@ def _uptime(row: StreamRow) -> str:
     return ("≥" if row.partial else "") + _duration(row.uptime_seconds)
 
 
+def _units(inputs: tuple[str, ...]) -> str:
+    """What was counted: lines of the JSON logs, records of the plain server log."""
+    if inputs == ("serverlog",):
+        return "records"
+    return "lines and records" if "serverlog" in inputs else "lines"
+
+
 def summary_lines(
     report: Report, path: str, max_bad: float = MAX_BAD_SHARE, zone: tzinfo | None = None
 ) -> list[str]:
@@ -313,7 +320,7 @@ def summary_lines(
         f"read: {report.events:,} events"
         + (f" from {inputs}" if inputs else "")
         + f", {report.bad_lines:,} bad lines"
-        + (f" ({report.bad_share:.2%} of {total:,} lines)" if total else "")
+        + (f" ({report.bad_share:.2%} of {total:,} {_units(report.inputs)})" if total else "")
         + (f", {report.unreadable_files} files not read in full" if report.unreadable_files else "")
     )
     if report.first_event is not None and report.last_event is not None:

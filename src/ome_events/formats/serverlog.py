@@ -502,6 +502,7 @@ class RecordDecoder:
         self._pending = b""  # a line whose newline has not come
         self._ready: list[Event] = []
         self._unread: list[bytes] = []
+        self._after_idle = False  # the open record was taken by idle(); no record since
 
     @property
     def offset(self) -> int:
@@ -559,6 +560,7 @@ class RecordDecoder:
             return []
         events: list[Event] = []
         self._finish(events)
+        self._after_idle = True
         return events
 
     def _take(self, lines: list[bytes], events: list[Event], newline: int) -> None:
@@ -580,6 +582,7 @@ class RecordDecoder:
                 match_head(text) if first == "[" or first == "\x1b" or "|" in text[:80] else None
             )
             if match is not None:
+                self._after_idle = False
                 previous = self._record
                 self._record = (match, start, number - 1, [], len(raw_line))
                 if previous is not None:
@@ -598,8 +601,13 @@ class RecordDecoder:
             if not text.strip():
                 continue
             self._offset, self._line = offset, number
+            reason = (
+                "continues a record that was taken as complete when the log went quiet"
+                if self._after_idle
+                else "not a record of the server log, and no record before it to continue"
+            )
             error = ParseError(
-                "not a record of the server log, and no record before it to continue",
+                reason,
                 expected=RECORD_EXPECTED,
                 file=self.file,
                 line=number - 1 if self.numbered else None,
