@@ -692,3 +692,16 @@ def test_a_line_after_an_idle_record_is_reported_as_such() -> None:
     (error,) = errors
     assert "taken as complete when the log went quiet" in error.reason
     assert (error.line, error.offset) == (2, len(record(START, "first")))
+
+
+def test_detection_holds_a_bounded_amount() -> None:
+    """Waiting for the first line that decides the format never holds more than the line
+    limit allows: blank lines, then an endless line, is decided (JSON) and then skipped."""
+    decoder = LineDecoder(file="f", errors="collect", max_line_bytes=1000)
+    decoder.feed(b"\n\n")
+    for _ in range(50):
+        decoder.feed(b"x" * 10_000)
+    assert decoder.format == "json"
+    assert decoder.buffered < 20_000
+    decoder.feed(b"\n" + record(START, "a record now is a JSON bad line").encode())
+    assert decoder.error_count == 2  # the endless line, then the record line

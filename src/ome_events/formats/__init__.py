@@ -93,7 +93,7 @@ def detect_format(start: bytes, final: bool = False) -> str | None:
         if line and serverlog.is_record_start(line):
             return "serverlog"
         position = end + 1
-    if not final and not text[:position].strip():
+    if not final and not text[:position].strip() and size <= SNIFF_BYTES:
         return None  # blank lines so far
     return "json"
 
