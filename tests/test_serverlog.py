@@ -705,3 +705,21 @@ def test_detection_holds_a_bounded_amount() -> None:
     assert decoder.buffered < 20_000
     decoder.feed(b"\n" + record(START, "a record now is a JSON bad line").encode())
     assert decoder.error_count == 2  # the endless line, then the record line
+
+
+def test_an_endless_line_is_reported_not_held() -> None:
+    """A line longer than the limit, streaming in: counted, reported with its place, never
+    held whole; the records around it are read (as LineDecoder does for JSON lines)."""
+    errors: list[ParseError] = []
+    decoder = LineDecoder(file="f", errors="skip", on_error=errors.append, max_line_bytes=5000)
+    first = record(START, "before").encode()
+    events = decoder.feed(first + b"[2025-03-26 05:00:01.000] I [t:1] Big | ")
+    for _ in range(40):
+        events += decoder.feed(b"y" * 1000)
+        assert decoder.buffered < 12_000
+    events += decoder.feed(b"\n" + record(START, "after").encode()) + decoder.close()
+    assert [e.raw["serverLog"]["message"] for e in events] == ["before", "after"]
+    (error,) = errors
+    assert (error.line, error.offset) == (2, len(first))
+    assert "longer than the limit" in error.reason
+    assert events[1].origin is not None and events[1].origin.line == 3

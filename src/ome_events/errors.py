@@ -25,6 +25,7 @@ __all__ = [
     "LogFileError",
     "OmeEventsError",
     "ParseError",
+    "line_too_long",
 ]
 
 #: Bad lines above this share of the lines read make a read untrustworthy (a report built on
@@ -156,3 +157,17 @@ class CheckpointLocked(CheckpointError):
 
     def __reduce__(self) -> tuple[object, ...]:
         return (type(self), (self.path, self.pid))
+
+
+def line_too_long(
+    size: int, limit: int, *, file: str | None, line: int | None, offset: int
+) -> ParseError:
+    """The error of a line of ``size`` bytes (newline excluded) over ``limit``: the same
+    whether it streamed in (never held whole) or arrived at once, so without an excerpt."""
+    return ParseError(
+        f"line of {size} bytes is longer than the limit, skipped",
+        expected=f"lines of at most {limit} bytes",
+        file=file,
+        line=line,
+        offset=offset,
+    )

@@ -31,7 +31,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Literal
 
-from ome_events.errors import ParseError
+from ome_events.errors import ParseError, line_too_long
 from ome_events.formats import detect_format, event_of, event_of_line, whole_line_event
 from ome_events.formats.common import TIME_RANGE, checked_time, typed_event
 from ome_events.formats.enterprise import (
@@ -131,20 +131,6 @@ def _modified(file: str | None) -> Callable[[], datetime] | None:
             return datetime.now()
 
     return modified
-
-
-def line_too_long(
-    size: int, limit: int, *, file: str | None, line: int | None, offset: int
-) -> ParseError:
-    """The error of a line of ``size`` bytes (newline excluded) over ``limit``: the same
-    whether it streamed in (never held whole) or arrived at once, so without an excerpt."""
-    return ParseError(
-        f"line of {size} bytes is longer than the limit, skipped",
-        expected=f"lines of at most {limit} bytes",
-        file=file,
-        line=line,
-        offset=offset,
-    )
 
 
 class LineDecoder:

@@ -34,7 +34,7 @@ from datetime import datetime, timedelta, tzinfo
 from functools import partial
 from typing import Any, NamedTuple
 
-from ome_events.errors import ParseError
+from ome_events.errors import ParseError, line_too_long
 from ome_events.formats.common import TIME_RANGE, typed_event
 from ome_events.formats.enterprise import LineHead
 from ome_events.model import Event, Origin
@@ -499,9 +499,11 @@ class RecordDecoder:
         self._offset = offset
         self._line = line
         self._record: tuple[re.Match[str], int, int, list[str], int] | None = None
-        self._pending = b""  # a line whose newline has not come
+        self._pending: list[bytes] = []  # the start of a line whose newline has not come
+        self._pending_size = 0
+        self._skipping = False  # that line is too long: counted, not kept
         self._ready: list[Event] = []
-        self._unread: list[bytes] = []
+        self._unread: list[bytes | int] = []  # lines (or skipped lines' sizes) after an error
         self._after_idle = False  # the open record was taken by idle(); no record since
 
     @property
@@ -519,7 +521,8 @@ class RecordDecoder:
     @property
     def buffered(self) -> int:
         """Bytes held that are not part of a complete record yet."""
-        held = len(self._pending) + sum(map(len, self._unread))
+        held = sum(map(len, self._pending))
+        held += sum(len(line) for line in self._unread if isinstance(line, bytes))
         if self._record is not None:
             held += self._offset - self._record[1]
         return held
@@ -531,24 +534,48 @@ class RecordDecoder:
         lines = self._unread
         self._unread = []
         if data:
-            data = self._pending + data
             end = data.rfind(b"\n")
             if end < 0:
-                self._pending = data
+                self._hold(data)
             else:
-                lines += data[:end].split(b"\n")
-                self._pending = data[end + 1 :]
+                complete: list[bytes | int] = list(data[:end].split(b"\n"))
+                if self._pending_size:  # the first piece ends the line held so far
+                    first = complete[0]
+                    assert isinstance(first, bytes)
+                    if self._skipping:  # too long: only its size is left of it
+                        complete[0] = self._pending_size + len(first)
+                    else:
+                        complete[0] = b"".join([*self._pending, first])
+                    self._pending = []
+                    self._pending_size = 0
+                    self._skipping = False
+                lines += complete
+                self._hold(data[end + 1 :])
         self._take(lines, events, newline=1)
         return events
 
     def close(self) -> list[Event]:
         """End of input: the last line without a newline, and the record still open."""
         events = self.feed(b"")
-        if self._pending:
-            tail, self._pending = self._pending, b""
+        if self._pending_size:
+            tail: bytes | int = self._pending_size if self._skipping else b"".join(self._pending)
+            self._pending, self._pending_size, self._skipping = [], 0, False
             self._take([tail], events, newline=0)
         self._finish(events)
         return events
+
+    def _hold(self, data: bytes) -> None:
+        """Keep the start of a line whose newline has not come; past ``max_line_bytes`` only
+        count it (it will be reported, never held whole)."""
+        if not data:
+            return
+        self._pending_size += len(data)
+        if self._skipping:
+            return
+        self._pending.append(data)
+        if self._pending_size > self.max_line_bytes:
+            self._pending = []
+            self._skipping = True
 
     def idle(self) -> list[Event]:
         """The input is quiet at a line's end (a follower at the end of a file): the open
@@ -556,20 +583,33 @@ class RecordDecoder:
         write (a long one as two: its text, then the newline, which leaves a partial line
         here until it comes), so a record is not cut; lines that would still come for it are
         reported as bad lines."""
-        if self._pending or self._unread or self._record is None:
+        if self._pending_size or self._unread or self._record is None:
             return []
         events: list[Event] = []
         self._finish(events)
         self._after_idle = True
         return events
 
-    def _take(self, lines: list[bytes], events: list[Event], newline: int) -> None:
+    def _take(self, lines: list[bytes | int], events: list[Event], newline: int) -> None:
         # The hot loop: locals, the position written back before anything can raise.
         match_head = _HEAD.match
+        longest = self.max_line_bytes
         offset = self._offset
         number = self._line
         for index, raw_line in enumerate(lines):
             start = offset
+            if type(raw_line) is int or len(raw_line) > longest:  # type: ignore[arg-type]
+                size = raw_line if type(raw_line) is int else len(raw_line)  # type: ignore[arg-type]
+                offset += size + newline
+                number += 1
+                self._offset, self._line = offset, number
+                too_long = line_too_long(
+                    size, longest, file=self.file,
+                    line=number - 1 if self.numbered else None, offset=start,
+                )  # fmt: skip
+                self._report(too_long, events, lines[index + 1 :])
+                continue
+            assert isinstance(raw_line, bytes)
             offset += len(raw_line) + newline
             number += 1
             text = raw_line.decode("utf-8", "replace")
@@ -654,7 +694,7 @@ class RecordDecoder:
             events.append(event)
         return None
 
-    def _report(self, error: ParseError, events: list[Event], rest: list[bytes]) -> None:
+    def _report(self, error: ParseError, events: list[Event], rest: list[bytes | int]) -> None:
         self.error_count += 1
         if self.policy == "raise":
             self._ready = events[:]
