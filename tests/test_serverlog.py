@@ -723,3 +723,24 @@ def test_an_endless_line_is_reported_not_held() -> None:
     assert (error.line, error.offset) == (2, len(first))
     assert "longer than the limit" in error.reason
     assert events[1].origin is not None and events[1].origin.line == 3
+
+
+@pytest.mark.parametrize(
+    ("zone", "winter", "summer"),
+    [("Europe/Paris", "+01:00", "+02:00"), ("Asia/Seoul", "+09:00", "+09:00"),
+     ("UTC", "+00:00", "+00:00")],
+)  # fmt: skip
+def test_the_local_zone_by_default_with_its_summer_time(
+    zone: str, winter: str, summer: str
+) -> None:
+    """Without --tz, the machine's zone (TZ), summer time included."""
+    code = (
+        "from ome_events.parse import LineDecoder\n"
+        "d = LineDecoder(file='f')\n"
+        "events = d.feed(b'[2025-01-15 12:00:00.000] I [t:1] T | w\\n"
+        "[2025-07-15 12:00:00.000] I [t:1] T | s\\n') + d.close()\n"
+        "print(' '.join(e.time.isoformat() for e in events))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            env={**os.environ, "TZ": zone}, check=True)  # fmt: skip
+    assert result.stdout.split() == [f"2025-01-15T12:00:00{winter}", f"2025-07-15T12:00:00{summer}"]
