@@ -744,3 +744,33 @@ def test_the_local_zone_by_default_with_its_summer_time(
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             env={**os.environ, "TZ": zone}, check=True)  # fmt: skip
     assert result.stdout.split() == [f"2025-01-15T12:00:00{winter}", f"2025-07-15T12:00:00{summer}"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.text(st.characters(blacklist_categories=("Cs",)), max_size=60),
+    st.integers(min_value=-(10**400), max_value=10**400),
+    st.sampled_from(["key({n}ms)", "fps(v:{n}/a:1)", "g:{n}ms", "({n})", "[{n}]", "id {n}"]),
+)
+def test_any_record_gives_an_event_whose_every_part_can_be_read(
+    text: str, number: int, where: str
+) -> None:
+    """Records with odd text and absurd numbers in the places OME's templates put numbers:
+    each gives an event whose raw, snapshot, JSON and summary can all be read."""
+    figures = where.format(n=number)
+    messages = [
+        f"Rtmp Provider Info - stream(#default#app/s) key({abs(number)}ms) timestamp(v:1ms/a:1ms"
+        f"/g:{number}ms) fps(v:{abs(number)}/a:1) gap(v:1ms/a:1ms) {text}",
+        f"[#default#app/{text}({abs(number)})] Stream has been created",
+        f"HTTP error occurred: [HTTP] {text} {figures}",
+        f"A RTMP client has connected from {text} 1.2.3.4:{abs(number)}",
+        f"{text} {figures}",
+    ]
+    data = "".join(record(START, message, level="E", tag="Transcoder") for message in messages)
+    data += f"[2025-03-26 05:00:00.000] W [t:{abs(number)}] T | {text}\n"
+    decoder = LineDecoder(file="f", errors="collect")
+    events = decoder.feed(data.encode("utf-8", "surrogatepass")) + decoder.close()
+    for event in events:
+        assert isinstance(event.raw, dict)
+        event.to_json()
+        _ = event.snapshot, event.summary, event.tag

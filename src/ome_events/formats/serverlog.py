@@ -68,7 +68,7 @@ _HEAD = re.compile(
     r"(?:\x1b\[[0-9;]*m)?"  # a console's colour
     r"\[((?:\d{4}-)?\d\d-\d\d \d\d:\d\d:\d\d\.\d{3})\]"
     r" ([DIWEC])"
-    r" (?:\[([^\]]*):(\d+)\]|(\d+))"
+    r" (?:\[([^\]]*):(\d{1,20})\]|(\d{1,20}))"  # a thread id is a number, not a novel
     r"(?: ([^|]*?))? ?\|"  # the tag (may be empty)
     r"(?: ([\w.+-]+\.(?:cpp|cc|cxx|c|hpp|h)):(\d+) *\|)?"  # file:line, when built with it
     r" ?(.*)",
@@ -334,9 +334,11 @@ _CLIENT = re.compile(r"\[Client\] ([^\n]*)")
 _HTTP_ERROR = re.compile(r"HTTP error occurred: (?:\[(\w+)\] )?(.*?)(?: \((\d{3})\))?$", re.S)
 _PROVIDER = re.compile(r"\w+ Provider Info - stream\(([^)/]*)/([^)]*)\) key\(")
 _PROVIDER_STAT = re.compile(
-    r"(\w+) Provider Info - stream\(([^)]*)/([^)]*)\) key\((\d+)ms\)"
-    r" timestamp\(v:(-?\d+)ms/a:(-?\d+)ms/g:(-?\d+)ms\) fps\(v:(\d+)/a:(\d+)\)"
-    r"(?: gap\(v:(-?\d+)ms/a:(-?\d+)ms\))?"
+    # (Numbers of at most 18 digits: OME's are 32 and 64 bits; longer ones are no figures.)
+    r"(\w+) Provider Info - stream\(([^)]*)/([^)]*)\) key\((\d{1,18})ms\)"
+    r" timestamp\(v:(-?\d{1,18})ms/a:(-?\d{1,18})ms/g:(-?\d{1,18})ms\)"
+    r" fps\(v:(\d{1,18})/a:(\d{1,18})\)"
+    r"(?: gap\(v:(-?\d{1,18})ms/a:(-?\d{1,18})ms\))?"
 )
 _RECORD_FAILED = re.compile(r"Failed to (?:start|stop) record")
 
