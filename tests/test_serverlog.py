@@ -334,9 +334,11 @@ class TestDirectories:
             read_events(tmp_path, base="events.log"),
             key=lambda e: e.time,
         )
-        assert events == list(merged)
+        # (the same records, the server start left generic: the JSON log's kind of event)
+        assert [(e.time, e.origin) for e in events] == [(e.time, e.origin) for e in merged]
         assert sum(e.format == "enterprise" for e in events) == 5
         assert events[0].format == "serverlog"  # the server starts at 05:00:00.000
+        assert events[0].type == "OvenMediaEngine"  # its tag: events.log gives the start
 
     def test_newest_and_time_ranges_equal_the_forward_read(self, tmp_path: Path) -> None:
         write_day(tmp_path, START, "ovenmediaengine.log.20250327")
@@ -347,6 +349,54 @@ class TestDirectories:
         assert list(read_events(tmp_path, since=since)) == [
             e for e in everything if e.time >= since
         ]
+
+    def test_what_both_logs_say_is_counted_once(self, tmp_path: Path) -> None:
+        """Enterprise writes events.log beside ovenmediaengine.log: a stream's creation and
+        deletion, written in both, are one stream event each (the JSON log's); the server log's
+        records of them stay, generic; what only it says stays typed."""
+        from tests.helpers.analyze import created, line, prepared
+
+        lines = []
+        log = ServerLog()
+        for number in range(3):
+            at = 10 + number * 600
+            lines += [created(at, 100 + number, source="#default#app/cam"),
+                      prepared(at + 0.5, 100 + number, source="#default#app/cam"),
+                      line(at + 500, "StreamDeleted", "#default#app/cam",
+                           f"Stream deleted. Id: {100 + number}")]  # fmt: skip
+            when = START.replace(hour=10) + timedelta(seconds=at)
+            log.created(when, "cam", 100 + number)
+            log.prepared(when + timedelta(seconds=0.5), "cam", 100 + number)
+            log.statistics(when + timedelta(seconds=10), "cam", key_ms=6000)
+            log.deleted(when + timedelta(seconds=500), "cam", 100 + number)
+        (tmp_path / "events.log").write_bytes(b"".join(lines))
+        (tmp_path / "ovenmediaengine.log").write_text(log.text())
+        events = list(read_events(tmp_path))
+        stream_events = [(e.format, e.type.value) for e in events if e.category == "StreamEvent"]
+        lifecycle = ["StreamCreated", "StreamPrepared", "StreamDeleted"] * 3
+        assert stream_events == [("enterprise", name) for name in lifecycle]
+        kept = [e for e in events if e.format == "serverlog"]
+        assert {e.type.value for e in kept} >= {"MediaRouter", "ProviderStatistics",
+                                                "SessionDisconnected"}  # fmt: skip
+        newest = read_events(tmp_path).last(len(events))
+        assert [(e.format, e.type.value) for e in newest] == [
+            (e.format, e.type.value) for e in events
+        ]
+        # The server log alone keeps its typed stream events.
+        alone = list(read_events(tmp_path / "ovenmediaengine.log"))
+        assert sum(e.type == "StreamCreated" for e in alone) == 3
+        report = json.loads(run("analyze", "--json", "--tz", "UTC", str(tmp_path)).stdout)
+        assert report["summary"]["sessions"] == 3
+        assert "long_keyframe_interval" in {f["kind"] for f in report["findings"]}
+        with ome_events.follow(tmp_path, start="start", poll=True) as follower:
+            followed: list[ome_events.Event] = []
+            for _ in range(20):
+                followed += follower.poll()
+                if len(followed) >= len(events):
+                    break
+        assert sorted((e.format, e.type.value) for e in followed) == sorted(
+            (e.format, e.type.value) for e in events
+        )
 
     def test_both_logs_are_followed(self, tmp_path: Path) -> None:
         (tmp_path / "ovenmediaengine.log").write_text(record(START, "plain"))

@@ -160,7 +160,9 @@ class LineDecoder:
     top-level fields show that their event cannot be wanted are checked (they are still
     valid JSON, with a valid time, or reported as bad lines) but no event is built for them.
     It only passes lines over: filter the events too. ``server`` names the server whose log
-    this is, in each event's ``origin``.
+    this is, in each event's ``origin``. ``shadow``: event types a plain server log leaves
+    generic because a JSON log beside it gives them (see
+    :data:`~ome_events.formats.serverlog.SHADOWED_BY_JSON`).
 
     ``offset`` is the byte offset just past the last complete line consumed (where a
     follower resumes), ``line`` the number of the next line. With ``numbered=False`` (a decoder
@@ -184,6 +186,7 @@ class LineDecoder:
         on_error: Callable[[ParseError], object] | None = None,
         keep: HeadTest | None = None,
         server: str | None = None,
+        shadow: frozenset[str] = frozenset(),
     ) -> None:
         if errors not in ("raise", "skip", "collect"):
             raise ValueError(f"errors must be 'raise', 'skip' or 'collect', not {errors!r}")
@@ -198,6 +201,7 @@ class LineDecoder:
         self.max_errors = max_errors
         self.on_error = on_error
         self.keep = keep
+        self.shadow = shadow
         self.error_count = 0
         self.errors: list[ParseError] = []
         self._pending: list[bytes] = []  # the start of a line whose newline has not come
@@ -261,6 +265,7 @@ class LineDecoder:
                 server=self.server,
                 year_of=_modified(self.file),
                 keep=self.keep,
+                shadow=self.shadow,
             )
             self._records.errors = self.errors
         return held

@@ -25,6 +25,7 @@ from ome_events.files import (
     BASE_NAME,
     CHUNK_SIZE,
     GZIP_MAGIC,
+    SERVER_LOG_BASE,
     LogFile,
     last_event_time,
     line_end_before,
@@ -36,6 +37,7 @@ from ome_events.files import (
     stream_chunks,
 )
 from ome_events.formats import detect_format
+from ome_events.formats.serverlog import SHADOWED_BY_JSON
 from ome_events.model import Event
 from ome_events.parse import ErrorPolicy, HeadTest, LineDecoder
 from ome_events.position import FINGERPRINT_BYTES, Position, fingerprint_of
@@ -123,6 +125,7 @@ class EventReader(Iterator[Event]):
         where: Callable[[Event], bool] | None = None,
         server: str | None = None,
         bad_line_log: BadLineLog | None = None,
+        shadow: frozenset[str] = frozenset(),
     ) -> None:
         if errors not in ("raise", "skip", "collect"):
             raise ValueError(f"errors must be 'raise', 'skip' or 'collect', not {errors!r}")
@@ -141,6 +144,8 @@ class EventReader(Iterator[Event]):
         self.where = where
         #: The name of the server whose log this is, in each event's ``origin``.
         self.server = server
+        #: Types a plain server log leaves generic (a JSON log of the server gives them).
+        self.shadow = shadow
         self._log_bad_line = bad_line_log or BadLineLog()
         # A filter that can judge a line by its raw top-level fields spares building the
         # events it does not want (see EventFilter.head_test).
@@ -287,8 +292,20 @@ class EventReader(Iterator[Event]):
             # Where a follower goes on: known now, its line number counted only if asked.
             self._position = None
             self._end_of_newest = (identity, end, end, unfinished)
-        backwards = records_backwards if identity.records else events_backwards
-        yield from backwards(
+        if identity.records:
+            yield from records_backwards(
+                stream,
+                name,
+                end=end,
+                partial=self.partial == "read",
+                strict=self.strict,
+                on_error=self._bad_line,
+                keep=self._keep,
+                server=self.server,
+                shadow=self.shadow,
+            )
+            return
+        yield from events_backwards(
             stream,
             name,
             end=end,
@@ -338,6 +355,7 @@ class EventReader(Iterator[Event]):
             errors="raise" if raising else "skip",
             on_error=None if raising else self._bad_line,
             keep=self._keep,
+            shadow=self.shadow,
         )
 
     def _decode(
@@ -606,7 +624,11 @@ def _read_one(
         bases = log_bases(target) if target.is_dir() else [BASE_NAME]
         if len(bases) > 1:  # events.log and ovenmediaengine.log: one server, both logs
             options.setdefault("bad_line_log", BadLineLog())
-            readers = [_read_one(path, server, {**options, "base": one}) for one in bases]
+            # What both logs say is taken from the JSON one: no stream is created twice.
+            readers = [
+                _read_one(path, server, {**options, "base": one, "shadow": _shadow(one)})
+                for one in bases
+            ]
             return MergedReader([r for one in readers for r in _readers_of(one)])
         base = bases[0]
     if target.is_dir():
@@ -694,6 +716,11 @@ class MergedReader(Iterator[Event]):
         merged = list(heapq.merge(*pieces, key=_time_of))
         end = max(0, len(merged) - offset)
         return merged[max(0, end - count) : end]
+
+
+def _shadow(base: str) -> frozenset[str]:
+    """The types a log leaves generic when the JSON event log is read beside it."""
+    return SHADOWED_BY_JSON if base == SERVER_LOG_BASE else frozenset()
 
 
 def _readers_of(reader: EventReader | MergedReader) -> list[EventReader]:

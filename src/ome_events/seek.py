@@ -149,6 +149,7 @@ def records_backwards(
     block_size: int = BLOCK_SIZE,
     keep: HeadTest | None = None,
     server: str | None = None,
+    shadow: frozenset[str] = frozenset(),
 ) -> Iterator[Event]:
     """The events of a plain server log (records over several lines), newest first: as
     :func:`events_backwards`, by regions that start at a record's first line, each decoded
@@ -168,6 +169,7 @@ def records_backwards(
         yield from _decode(
             region, start, name, final=True, strict=strict, on_error=on_error,
             counter=counter, max_line_bytes=max_line_bytes, keep=keep, server=server,
+            shadow=shadow,
         )  # fmt: skip
         position = start
 
@@ -208,6 +210,7 @@ def _decode(
     max_line_bytes: int,
     keep: HeadTest | None,
     server: str | None,
+    shadow: frozenset[str] = frozenset(),
 ) -> Iterator[Event]:
     """The events of whole lines starting at ``start``, newest first."""
     decoder = LineDecoder(
@@ -220,6 +223,7 @@ def _decode(
         max_errors=len(region) + 1,
         keep=keep,
         server=server,
+        shadow=shadow,
     )
     events = decoder.feed(region)
     if final:

@@ -23,10 +23,11 @@ from pathlib import Path
 from typing import Any, Literal, overload
 
 from ome_events.errors import ParseError
-from ome_events.files import log_bases, server_labels
+from ome_events.files import SERVER_LOG_BASE, log_bases, server_labels
 from ome_events.follower.checkpoint import read_checkpoint, write_checkpoint
 from ome_events.follower.core import Follower, FollowerStats
 from ome_events.follower.fleet import FleetFollower, checkpoint_for
+from ome_events.formats.serverlog import SHADOWED_BY_JSON
 from ome_events.position import CHECKPOINT_VERSION, Position
 
 #: Where a follower starts: the end, the start, or a Position.
@@ -185,9 +186,11 @@ def _both_logs(
                 saved = os.fspath(checkpoint)
                 if base != bases[0]:
                     saved = checkpoint_for(saved, base)
+            # What both logs say is taken from the JSON one: no stream is created twice.
+            shadow = SHADOWED_BY_JSON if base == SERVER_LOG_BASE else frozenset()
             followers.append(
-                Follower(path, start=own, checkpoint=saved, poll=poll,
-                         on_error=on_error, server=server, base=base, **options)
+                Follower(path, start=own, checkpoint=saved, poll=poll, on_error=on_error,
+                         server=server, base=base, shadow=shadow, **options)
             )  # fmt: skip
     except BaseException:
         for follower in followers:

@@ -101,6 +101,7 @@ class Follower(Iterator[Event]):
         clock: Callable[[], float] = time.monotonic,
         autosave: bool = True,
         server: str | None = None,
+        shadow: frozenset[str] = frozenset(),
     ) -> None:
         if not isinstance(start, Position) and start not in ("end", "start"):
             raise ValueError(f"start must be 'end', 'start' or a Position, not {start!r}")
@@ -133,6 +134,7 @@ class Follower(Iterator[Event]):
             "max_line_bytes": max_line_bytes,
             "on_error": self._report,
             "server": self.server,
+            "shadow": shadow,
         }
         self._scanner = Scanner(self.directory, self.base)
         self._wakeup = Wakeup(

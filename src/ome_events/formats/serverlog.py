@@ -42,6 +42,7 @@ from ome_events.model import Event, Origin
 __all__ = [
     "FORMAT",
     "RECORD_EXPECTED",
+    "SHADOWED_BY_JSON",
     "Head",
     "RecordDecoder",
     "is_record_start",
@@ -224,6 +225,7 @@ def record_event(
     year_of: Callable[[], datetime] | None = None,
     keep: Callable[[LineHead], bool] | None = None,
     offset: str | None = None,
+    shadow: frozenset[str] = frozenset(),
 ) -> Event | None:
     """The Event of one record: ``match`` is its first line's (``_HEAD``), ``message`` the
     whole message (continuation lines joined by newlines). ``raw`` (and the snapshot in it)
@@ -234,6 +236,8 @@ def record_event(
     tag = tag or ""
     time = record_time(stamp, zone, year_of, offset)
     typed = _typed(level, tag, message)
+    if typed is not None and shadow and typed[1] in shadow:
+        typed = None  # the JSON log beside gives this event: the record stays generic
     if typed is None:
         category, type_name, source, summary, snapshot = (
             "ServerLogEvent",
@@ -341,6 +345,11 @@ _PROVIDER_STAT = re.compile(
     r"(?: gap\(v:(-?\d{1,18})ms/a:(-?\d{1,18})ms\))?"
 )
 _RECORD_FAILED = re.compile(r"Failed to (?:start|stop) record")
+
+#: The types the JSON event logs also give, with the same meaning: in a directory that holds
+#: a JSON log too, the server log's records of these stay generic (``ServerLogEvent``, typed
+#: by their tag), so that no stream is created twice (see docs/reading.md).
+SHADOWED_BY_JSON = frozenset({"StreamCreated", "StreamPrepared", "StreamDeleted", "ServerStarted"})
 
 _CREATED_SUMMARY = {
     "Stream has been created": ("StreamCreated", "Stream created"),
@@ -507,6 +516,7 @@ class RecordDecoder:
         year_of: Callable[[], datetime] | None = None,
         zone: tzinfo | None = None,
         keep: Callable[[LineHead], bool] | None = None,
+        shadow: frozenset[str] = frozenset(),
     ) -> None:
         self.file = file
         self.server = server
@@ -517,6 +527,7 @@ class RecordDecoder:
         self.on_error = on_error
         self.year_of = year_of
         self.keep = keep
+        self.shadow = shadow
         self.zone = zone or server_zone()
         self._fixed = fixed_offset(self.zone)
         self.error_count = 0
@@ -708,8 +719,9 @@ class RecordDecoder:
                                       self.server))  # fmt: skip
         try:
             event = record_event(
-                match, message, origin, self.zone, self.year_of, self.keep, self._fixed
-            )
+                match, message, origin, self.zone, self.year_of, self.keep, self._fixed,
+                self.shadow,
+            )  # fmt: skip
         except ParseError as failure:
             return ParseError(
                 failure.reason,
