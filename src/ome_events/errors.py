@@ -18,6 +18,8 @@ line is lost: every reader in this package continues with the next line.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 __all__ = [
     "MAX_BAD_SHARE",
     "CheckpointError",
@@ -26,6 +28,7 @@ __all__ = [
     "OmeEventsError",
     "ParseError",
     "line_too_long",
+    "passed_over",
 ]
 
 #: Bad lines above this share of the lines read make a read untrustworthy (a report built on
@@ -171,3 +174,20 @@ def line_too_long(
         line=line,
         offset=offset,
     )
+
+
+def passed_over(
+    error: ParseError,
+    policy: str,
+    errors: list[ParseError],
+    max_errors: int,
+    on_error: Callable[[ParseError], object] | None,
+) -> None:
+    """A bad line a decoder reads past (``errors="skip"`` or ``"collect"``): kept in
+    ``errors`` (the newest ``max_errors``) when collecting, and told to ``on_error``."""
+    if policy == "collect":
+        errors.append(error)
+        if len(errors) > max_errors:
+            del errors[0]
+    if on_error is not None:
+        on_error(error)

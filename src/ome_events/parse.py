@@ -31,7 +31,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Literal
 
-from ome_events.errors import ParseError, line_too_long
+from ome_events.errors import ParseError, line_too_long, passed_over
 from ome_events.formats import detect_format, event_of, event_of_line, whole_line_event
 from ome_events.formats.common import TIME_RANGE, checked_time, typed_event
 from ome_events.formats.enterprise import (
@@ -523,9 +523,4 @@ class LineDecoder:
             else:
                 self._unread = tail
             raise error
-        if self.policy == "collect":
-            self.errors.append(error)
-            if len(self.errors) > self.max_errors:
-                del self.errors[0]
-        if self.on_error is not None:
-            self.on_error(error)
+        passed_over(error, self.policy, self.errors, self.max_errors, self.on_error)

@@ -292,29 +292,18 @@ class EventReader(Iterator[Event]):
             # Where a follower goes on: known now, its line number counted only if asked.
             self._position = None
             self._end_of_newest = (identity, end, end, unfinished)
-        if identity.records:
-            yield from records_backwards(
-                stream,
-                name,
-                end=end,
-                partial=self.partial == "read",
-                strict=self.strict,
-                on_error=self._bad_line,
-                keep=self._keep,
-                server=self.server,
-                shadow=self.shadow,
-            )
-            return
-        yield from events_backwards(
-            stream,
-            name,
-            end=end,
-            partial=self.partial == "read",
-            strict=self.strict,
-            on_error=self._bad_line,
-            keep=self._keep,
-            server=self.server,
-        )
+        options: dict[str, Any] = {
+            "end": end,
+            "partial": self.partial == "read",
+            "strict": self.strict,
+            "on_error": self._bad_line,
+            "keep": self._keep,
+            "server": self.server,
+        }
+        if identity.records:  # the plain server log: by regions of whole records
+            yield from records_backwards(stream, name, shadow=self.shadow, **options)
+        else:
+            yield from events_backwards(stream, name, **options)
 
     def position_before(self, event: Event) -> Position | None:
         """Where ``event`` starts, for a follower to begin with it (None for an event this

@@ -34,7 +34,7 @@ from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from functools import partial
 from typing import Any, NamedTuple
 
-from ome_events.errors import ParseError, line_too_long
+from ome_events.errors import ParseError, line_too_long, passed_over
 from ome_events.formats.common import TIME_RANGE, typed_event
 from ome_events.formats.enterprise import LineHead
 from ome_events.model import Event, Origin
@@ -741,12 +741,7 @@ class RecordDecoder:
             self._ready = events[:]
             self._unread = list(rest)
             raise error
-        if self.policy == "collect":
-            self.errors.append(error)
-            if len(self.errors) > self.max_errors:
-                del self.errors[0]
-        if self.on_error is not None:
-            self.on_error(error)
+        passed_over(error, self.policy, self.errors, self.max_errors, self.on_error)
 
 
 def _excerpt(line: bytes) -> str:
