@@ -36,8 +36,8 @@ class TestOpenEnums:
 
     def test_every_documented_type_and_cause(self) -> None:
         """The enums hold the specification's types (29), the Analytics log's own (10) and
-        the plain server log's (8), and the causes."""
-        assert len(EventType) == 29 + 10 + 8
+        the plain server log's (9), and the causes."""
+        assert len(EventType) == 29 + 10 + 9
         assert {c.value for c in Cause} == {
             "DuplicatedStreamName",
             "BFrameDetected",

@@ -34,8 +34,9 @@ ANALYTICS_ONLY = {Category.SESSION, Category.NOTIFICATION, Category.STATISTICS}
 SERVER_LOG_ONLY = {Category.SERVER_LOG}
 SERVER_LOG_TYPES = {
     EventType(name)
-    for name in ("ProviderStatistics", "StreamNotFound", "HttpError", "TranscoderError",
-                 "PushFailed", "RecordingFailed", "ServerTerminated", "HttpExchange")
+    for name in ("ProviderStatistics", "StreamNotFound", "HttpError", "RestApiError",
+                 "TranscoderError", "PushFailed", "RecordingFailed", "ServerTerminated",
+                 "HttpExchange")
 }  # fmt: skip
 ANALYTICS_TYPES = {
     EventType(name)

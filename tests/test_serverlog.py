@@ -191,7 +191,7 @@ class TestTypedEvents:
             ("StreamPrepared", "StreamEvent", "#default#app/cam"),
             ("ProviderStatistics", "StatisticsEvent", "#default#app/cam"),
             ("StreamNotFound", "StreamEvent", "#default#app/gone"),
-            ("HttpError", "RestApiEvent", ""),
+            ("RestApiError", "RestApiEvent", ""),
             ("TranscoderError", "StreamEvent", "#default#app/cam"),
             ("SessionDisconnected", "SessionEvent", "#default#app/cam"),
             ("StreamDeleted", "StreamEvent", "#default#app/cam"),
@@ -209,7 +209,7 @@ class TestTypedEvents:
         assert stats["tracks"][0]["video"] == {"framerate": 25.0, "keyFrameInterval": 150.0}
         (video,) = [t.video for t in by_type["ProviderStatistics"].snapshot.tracks]
         assert video is not None and video.key_frame_interval_seconds == 6.0
-        assert by_type["HttpError"].snapshot_data["status"] == 404
+        assert by_type["RestApiError"].snapshot_data["status"] == 404
         assert by_type["SessionDisconnected"].snapshot_data["remote"] == "203.0.113.7:51234"
 
 
@@ -369,6 +369,8 @@ class TestDirectories:
             log.prepared(when + timedelta(seconds=0.5), "cam", 100 + number)
             log.statistics(when + timedelta(seconds=10), "cam", key_ms=6000)
             log.deleted(when + timedelta(seconds=500), "cam", 100 + number)
+        log.http_error(START.replace(hour=10, minute=40))  # events.log has it as RestApiResponded
+        log.http_dump(START.replace(hour=10, minute=41), status=404)  # only the server log has it
         (tmp_path / "events.log").write_bytes(b"".join(lines))
         (tmp_path / "ovenmediaengine.log").write_text(log.text())
         events = list(read_events(tmp_path))
@@ -377,7 +379,9 @@ class TestDirectories:
         assert stream_events == [("enterprise", name) for name in lifecycle]
         kept = [e for e in events if e.format == "serverlog"]
         assert {e.type.value for e in kept} >= {"MediaRouter", "ProviderStatistics",
-                                                "SessionDisconnected"}  # fmt: skip
+                                                "SessionDisconnected", "HttpError",
+                                                "APIController"}  # fmt: skip
+        assert "RestApiError" not in {e.type.value for e in kept}
         newest = read_events(tmp_path).last(len(events))
         assert [(e.format, e.type.value) for e in newest] == [
             (e.format, e.type.value) for e in events

@@ -229,6 +229,7 @@ class EventType(_OpenEnum):
     PROVIDER_STATISTICS = "ProviderStatistics"
     STREAM_NOT_FOUND = "StreamNotFound"
     HTTP_ERROR = "HttpError"
+    REST_API_ERROR = "RestApiError"
     TRANSCODER_ERROR = "TranscoderError"
     PUSH_FAILED = "PushFailed"
     RECORDING_FAILED = "RecordingFailed"
@@ -261,6 +262,7 @@ _TYPE_CATEGORY: dict[str, Category] = {
     "ProviderStatistics": Category.STATISTICS,
     "ServerTerminated": Category.SERVER,
     "HttpError": Category.REST_API,
+    "RestApiError": Category.REST_API,
     "HttpExchange": Category.REST_API,
 }
 for _type in EventType:

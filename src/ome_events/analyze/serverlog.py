@@ -91,7 +91,8 @@ _HINTS = {
     ),
     "http_error_storm": (
         "clients keep asking for what is not there (a stale player URL, a stream that is"
-        " down) or the API is misused: see the messages and ome-events tail --type HttpError"
+        " down) or the API is misused: see the messages and"
+        " ome-events tail --type 'HttpError,RestApiError'"
     ),
     "stream_not_found": "players or pushes ask for a stream that is not live: is its encoder up?",
     "transcoder_errors": "read the records (ome-events tail --type TranscoderError): codec,"
@@ -160,6 +161,7 @@ class ServerLogAnalyzer(BaseAnalyzer[ServerLogConfig]):
         out: dict[str, Handler] = {
             "ProviderStatistics": self.on_statistics,
             "HttpError": self.on_http_error,
+            "RestApiError": self.on_http_error,
         }
         out.update(dict.fromkeys(_BY_TYPE, self.on_failure))
         return out

@@ -349,7 +349,9 @@ _RECORD_FAILED = re.compile(r"Failed to (?:start|stop) record")
 #: The types the JSON event logs also give, with the same meaning: in a directory that holds
 #: a JSON log too, the server log's records of these stay generic (``ServerLogEvent``, typed
 #: by their tag), so that no stream is created twice (see docs/reading.md).
-SHADOWED_BY_JSON = frozenset({"StreamCreated", "StreamPrepared", "StreamDeleted", "ServerStarted"})
+SHADOWED_BY_JSON = frozenset(
+    {"StreamCreated", "StreamPrepared", "StreamDeleted", "ServerStarted", "RestApiError"}
+)
 
 _CREATED_SUMMARY = {
     "Stream has been created": ("StreamCreated", "Stream created"),
@@ -422,7 +424,8 @@ def _typed(level: str, tag: str, message: str) -> _Typed | None:
         if match is not None:
             domain, text, status = match.groups()
             snapshot = {"domain": domain, "message": text, "status": _int(status)}
-            return "RestApiEvent", "HttpError", _stream_in(text), first, snapshot
+            # The REST API's own error (api_server): events.log has it as RestApiResponded.
+            return "RestApiEvent", "RestApiError", _stream_in(text), first, snapshot
     if first.startswith("OvenMediaEngine "):
         if first.startswith("OvenMediaEngine will be terminated"):
             return "ServerEvent", "ServerTerminated", "", "Server terminated.", None
