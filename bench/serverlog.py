@@ -90,6 +90,7 @@ def main() -> None:
     json_lines = max(1000, int(args.records * size / (args.records * 537)))
     events_log = corpus_file(json_lines)
     warnings = EventFilter(min_level=Level.WARNING)
+    http = EventFilter(tags=("HTTP.Server",))
 
     rows: list[tuple[str, float, int, int]] = []
 
@@ -99,7 +100,10 @@ def main() -> None:
 
     add("server log: read_events, typed", lambda: count_events(plain), size)
     add("server log: read_events --level warning", lambda: count_events(plain, warnings), size)
+    add("server log: read_events --tag HTTP.Server", lambda: count_events(plain, http), size)
     add("events.log (same MB): read_events, typed", lambda: count_events(events_log),
+        events_log.stat().st_size)  # fmt: skip
+    add("events.log (same MB): --level warning", lambda: count_events(events_log, warnings),
         events_log.stat().st_size)  # fmt: skip
     env_tz = {**os.environ, "TZ": "UTC"}
     os.environ.update(env_tz)

@@ -187,10 +187,11 @@ def log_files(draw: st.DrawFn) -> bytes:
 
 
 def forward(data: bytes, partial: bool) -> tuple[list[Event], list[ParseError]]:
+    """The plain forward read, as the reader does it: the last line decoded (``close``) or
+    left as a line still being written (``idle``: the input is quiet)."""
     decoder = LineDecoder(file="f", errors="collect", max_line_bytes=LIMIT, max_errors=10_000)
     events = decoder.feed(data)
-    if partial:
-        events += decoder.close()
+    events += decoder.close() if partial else decoder.idle()
     return events, decoder.errors
 
 

@@ -92,6 +92,24 @@ class TestRecords:
         assert (record["thread"], record["tag"], record["location"]) == (thread, tag, location)
         assert record["message"] == message
 
+    @settings(max_examples=300, deadline=None)
+    @given(st.text(alphabet=" |aT\u00e9:[]1", max_size=12), st.text(max_size=8))
+    def test_the_tag_is_what_a_lazy_match_gives(self, after: str, message: str) -> None:
+        """The tag is matched greedily (faster) and loses the space before the bar: the
+        same tag, and the same record or none, as the plain lazy pattern gives."""
+        import re
+
+        lazy = re.compile(
+            r"\[(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3})\] ([DIWEC]) \[([^\]]*):(\d{1,20})\]"
+            r"(?: ([^|]*?))? ?\|", re.S,
+        )  # fmt: skip
+        line = "[2025-03-26 05:21:46.315] I [t:1]" + after + message
+        reference = lazy.match(line)
+        head = parse_head(line)
+        assert (head is None) == (reference is None)
+        if head is not None and reference is not None:
+            assert head.tag == (reference[5] or "")
+
     def test_levels(self) -> None:
         levels = [one(f"[2025-03-26 05:21:46.315] {letter} [t:1] T | m\n").level
                   for letter in "DIWEC"]  # fmt: skip
@@ -570,6 +588,88 @@ class TestFilteredReading:
         everything = list(read_events(plain_log))
         got = list(read_events(plain_log, where=wanted))
         assert got == [e for e in everything if wanted(e)]
+
+    # Records with every part varied, hostile ones included: prefixes (one non-ASCII, one
+    # too far from the start), colours, years or none, impossible dates, threads, tags with
+    # spaces, bars and accents, continuation lines that look like records, CRLF, a BOM.
+    _PREFIXES = st.sampled_from([b"", b"ome-1  | ", "om\u00e9-1 | ".encode(), b"x" * 90 + b" | "])
+    _STAMPS = st.sampled_from([
+        b"2025-03-26 05:21:46.315", b"2025-03-26 05:21:47.000", b"03-26 05:21:46.315",
+        b"2025-02-30 01:00:00.000", b"2025-13-01 01:00:00.000", b"02-29 01:00:00.000",
+        b"2025-03-26 05:21:61.000", b"2025-03-26 25:00:00.000", b"0001-03-26 05:21:46.315",
+    ])  # fmt: skip
+    _THREADS = st.sampled_from([b"[SPRTMP-t1935:4321]", b"3275", b"[bad]", b"[a:b:7]"])
+    _TAGS = st.sampled_from([
+        b"", b" RTMPProvider", b" RTMPProvider ", b"  HttpServer  ", b" MediaRouter",
+        " M\u00e9diaRouter".encode(), b" Ta", b" APIController",
+    ])  # fmt: skip
+    _MORE = st.sampled_from([
+        b"  track 1: H264", b"[Client] 127.0.0.1", b"", b"\r", "  r\u00e9sum\u00e9".encode(),
+        b"[2025-03-26 05:21:46.315] W no thread here |", b"ome-1  |   continued",
+        b"\xff\xfe broken", b"| a bar",
+    ])  # fmt: skip
+
+    @staticmethod
+    @st.composite
+    def _records(draw: st.DrawFn) -> bytes:
+        cls = TestFilteredReading
+        lines = []
+        for _ in range(draw(st.integers(1, 12))):
+            head = (
+                draw(cls._PREFIXES) + draw(st.sampled_from([b"", b"\x1b[32m"]))
+                + b"[" + draw(cls._STAMPS) + b"] " + draw(st.sampled_from([b"D", b"I", b"W", b"E",
+                                                                         b"C"]))
+                + b" " + draw(cls._THREADS) + draw(cls._TAGS)
+                + draw(st.sampled_from([b"|", b" |", b"| file.cpp:12 |", b""]))
+                + b" message " + draw(st.sampled_from([b"#default#app/s1", b"x"]))
+            )  # fmt: skip
+            lines.append(head)
+            lines += draw(st.lists(cls._MORE, max_size=2))
+        bom = draw(st.sampled_from([b"", b"\xef\xbb\xbf"]))
+        ending = draw(st.sampled_from([b"\n", b"\r\n"]))
+        return bom + ending.join(lines) + draw(st.sampled_from([b"", ending]))
+
+    @settings(max_examples=300, deadline=None)
+    @given(
+        _records(),
+        st.sampled_from([None, "debug", "info", "warning", "error", "critical"]),
+        st.lists(st.sampled_from(["RTMP*", "MediaRouter", "!APIController", "", "m\u00e9dia*",
+                                  "Ta", "HttpServer"]), max_size=2),
+        st.lists(st.sampled_from(["stream", "log", "!stats"]), max_size=1),
+        st.lists(st.integers(1, 400), max_size=6),
+    )  # fmt: skip
+    def test_records_passed_over_by_their_first_line(
+        self, data: bytes, level: str | None, tags: list[str], categories: list[str],
+        cuts: list[int],
+    ) -> None:  # fmt: skip
+        """The level and tag of a record's first line pass it over before it is decoded
+        (``HeadTest.record``): the same events and the same bad lines as decoding every
+        record and filtering the events, however the bytes come in."""
+        from ome_events.filters import EventFilter
+        from ome_events.model import Level
+
+        wanted = EventFilter(
+            min_level=None if level is None else Level.lookup(level),
+            tags=tuple(tags), categories=tuple(categories),
+        )  # fmt: skip
+        plain = LineDecoder(file="f", errors="collect", max_errors=10_000)
+        expected = [e for e in plain.feed(data) + plain.close() if wanted(e)]
+        gated = LineDecoder(file="f", errors="collect", max_errors=10_000, keep=wanted.head_test())
+        got: list[ome_events.Event] = []
+        position = 0
+        for cut in sorted(cuts):
+            got += gated.feed(data[position:cut])
+            position = max(position, cut)
+        got += gated.feed(data[position:]) + gated.close()
+        assert [e for e in got if wanted(e)] == expected
+        assert [(e.origin.offset, e.origin.line) for e in got if wanted(e)] == [  # type: ignore[union-attr]
+            (e.origin.offset, e.origin.line)
+            for e in expected  # type: ignore[union-attr]
+        ]
+        assert [(e.offset, e.line, e.reason) for e in gated.errors] == [
+            (e.offset, e.line, e.reason) for e in plain.errors
+        ]
+        assert (gated.offset, gated.line) == (plain.offset, plain.line)
 
 
 class TestFastPaths:

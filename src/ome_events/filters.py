@@ -31,8 +31,9 @@ from datetime import datetime
 from fnmatch import translate
 from typing import Any, TypeVar, cast
 
+from ome_events.formats.common import HeadTest
+from ome_events.formats.enterprise import LineHead
 from ome_events.model import Category, Event, Level, SourceId
-from ome_events.parse import HeadTest
 
 __all__ = ["EventFilter", "FieldTests", "newest"]
 
@@ -191,15 +192,17 @@ class EventFilter:
         return filter(self._test, events)
 
     def head_test(self) -> HeadTest | None:
-        """The criteria but the time range, on a line's raw strings, for a decoder to pass
-        over lines that cannot match without building their events (see
-        :class:`~ome_events.parse.LineDecoder`); None when there is no such criterion.
+        """The criteria but the time range, in the form a decoder applies before it builds
+        an event (a :class:`~ome_events.formats.common.HeadTest`), to pass over lines and
+        records that cannot match; None when there is no such criterion.
 
-        ``test(head)`` (a :class:`~ome_events.parse.LineHead`) is True exactly when the
-        event of a line with these top-level strings passes those criteria.
+        ``test.line(head)`` (a :class:`~ome_events.parse.LineHead`) is True exactly when the
+        event of a line with these top-level strings passes the level, category, type,
+        cause, source and summary criteria; ``test.record(level, tag)`` is False when a
+        server log record of this level and tag fails the level or tag criteria.
         """
         fields = self._fields
-        tests: list[HeadTest] = []
+        tests: list[Callable[[LineHead], bool]] = []
         if fields.level is not None:
             level_ok = fields.level
             tests.append(lambda h: level_ok(h.level))
@@ -218,7 +221,11 @@ class EventFilter:
         if fields.summary is not None:
             summary_ok = fields.summary
             tests.append(lambda h: summary_ok(h.summary))
-        return _all_of(tests)
+        line = _all_of(tests)
+        record = _record_test(fields.level, fields.tag)
+        if line is None and record is None:
+            return None
+        return HeadTest(line, record)
 
     def _compile(self) -> Callable[[Event], bool]:
         # One small test per criterion that is set, cheapest first; names are memoised, so
@@ -288,6 +295,7 @@ class EventFilter:
             search = re.compile(self.grep).search
             summary_ok = lambda summary: search(summary) is not None  # noqa: E731
         event_tests: list[Callable[[Event], bool]] = []
+        tag_ok = None
         if self.tags:
             tag_ok = _matcher(self.tags, fold=True).of_optional
             event_tests.append(lambda event: tag_ok(event.tag))
@@ -302,6 +310,7 @@ class EventFilter:
             cause=cause_ok,
             source_parts=_all_of(part_tests),
             summary=summary_ok,
+            tag=tag_ok,
             event=raw_ok,
         )
 
@@ -320,6 +329,8 @@ class FieldTests:
     cause: Callable[[str | None], bool] | None = None
     source_parts: Callable[[SourceId], bool] | None = None
     summary: Callable[[str], bool] | None = None
+    #: The plain server log's tag (None for the JSON logs' events).
+    tag: Callable[[str | None], bool] | None = None
     #: A test on the whole event (``search``: its JSON line); not on line heads.
     event: Callable[[Event], bool] | None = None
 
@@ -341,6 +352,19 @@ def _all_of(tests: list[Test]) -> Test | None:
         return tests[0]
     combined: Any = lambda item: all(test(item) for test in tests)  # noqa: E731
     return cast(Test, combined)
+
+
+def _record_test(
+    level_ok: Callable[[str], bool] | None, tag_ok: Callable[[str | None], bool] | None
+) -> Callable[[str, str], bool] | None:
+    """The level and tag criteria on a server log record's first line (HeadTest.record)."""
+    if level_ok is not None and tag_ok is not None:
+        return lambda level, tag: level_ok(level) and tag_ok(tag)
+    if level_ok is not None:
+        return lambda level, tag: level_ok(level)
+    if tag_ok is not None:
+        return lambda level, tag: tag_ok(tag)
+    return None
 
 
 def _level_test(floor_level: Level) -> Callable[[str], bool]:

@@ -33,7 +33,7 @@ from typing import Literal
 
 from ome_events.errors import ParseError, line_too_long, passed_over
 from ome_events.formats import detect_format, event_of, event_of_line, whole_line_event
-from ome_events.formats.common import TIME_RANGE, checked_time, typed_event
+from ome_events.formats.common import TIME_RANGE, HeadTest, checked_time, typed_event
 from ome_events.formats.enterprise import (
     DEEP_LINE,
     HEAD_FAILED,
@@ -61,9 +61,6 @@ DEFAULT_MAX_LINE_BYTES = 64 * 1024 * 1024
 
 ErrorPolicy = Literal["raise", "skip", "collect"]
 
-#: ``keep(head)``: whether the event of a line with this :class:`LineHead` may be wanted
-#: (see :meth:`~ome_events.filters.EventFilter.head_test`).
-HeadTest = Callable[[LineHead], bool]
 
 #: Build an Event from an already decoded line, in whichever format it is.
 event_from_object = event_of
@@ -233,12 +230,21 @@ class LineDecoder:
         """The input is quiet (a follower reached the end of the file for now): the events
         that waiting has completed. For the server log, its open record (see
         :meth:`RecordDecoder.idle <ome_events.formats.serverlog.RecordDecoder.idle>`);
-        nothing for JSON lines, which are complete at their newline."""
+        nothing for JSON lines, which are complete at their newline. Complete lines that
+        did not show the format yet (only unrecognisable ones) decide it now."""
+        events: list[Event] = []
+        if self._sniffing is not None:
+            if b"\n" not in self._sniffing:
+                return events
+            held = self._decide(b"", final=True)
+            if self._records is None:
+                return self.feed(held or b"")
+            events = self._by_records(held or b"", final=False)
         records = self._records
         if records is None:
-            return []
+            return events
         try:
-            return records.idle()
+            return events + records.idle()
         finally:
             self.offset = records.offset
             self.line = records.line
@@ -389,7 +395,7 @@ class LineDecoder:
         may_be_deep_ = may_be_deep
         head_failed = HEAD_FAILED
         build = typed_event
-        keep = self.keep
+        keep = None if self.keep is None else self.keep.line
         fromiso = datetime.fromisoformat
         first_year, last_year = TIME_RANGE
         new_origin = _new_origin

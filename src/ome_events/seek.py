@@ -226,8 +226,9 @@ def _decode(
         shadow=shadow,
     )
     events = decoder.feed(region)
-    if final:
-        events += decoder.close()
+    # The region's lines are whole: without its last line (not final), the input is quiet
+    # there, which decides the format of lines that did not show it.
+    events += decoder.close() if final else decoder.idle()
     if decoder.errors and on_error is not None:
         for error in decoder.errors:
             offset = start if error.offset is None else error.offset

@@ -71,8 +71,9 @@ def detect_format(start: bytes, final: bool = False) -> str | None:
     Decided on the complete lines at hand (up to :data:`SNIFF_BYTES`): the first that is a
     JSON object (``{``) or a server log record's start (``[2025-03-26 05:21:46.315] I
     [...``, see :mod:`.serverlog`) decides, so a server log cut in the middle of a record
-    (its first lines are the end of that record) is still one. Nothing recognisable: JSON,
-    whose bad lines are reported as such.
+    (its first lines are the end of that record) is still one. Nothing recognisable in the
+    first :data:`SNIFF_BYTES` (or by the end, when ``final``): JSON, whose bad lines are
+    reported as such.
     """
     text = start[3:] if start.startswith(b"\xef\xbb\xbf") else start
     if text.lstrip(b" \t\r\n")[:1] == b"{":
@@ -93,8 +94,11 @@ def detect_format(start: bytes, final: bool = False) -> str | None:
         if line and serverlog.is_record_start(line):
             return "serverlog"
         position = end + 1
-    if not final and not text[:position].strip() and size <= SNIFF_BYTES:
-        return None  # blank lines so far
+    if not final and size <= SNIFF_BYTES:
+        # Blank or unrecognisable lines so far (a server log cut in the middle of a record
+        # starts with the end of that record): wait for a line that decides, so that the
+        # answer does not depend on how the bytes were cut into chunks.
+        return None
     return "json"
 
 

@@ -7,8 +7,9 @@ and time are checked and typed, whichever log they were read from.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from ome_events.errors import ParseError
 from ome_events.model import Category, Cause, Event, EventType, Level, Origin, SourceId
@@ -16,6 +17,7 @@ from ome_events.text import excerpt
 
 __all__ = [
     "TIME_RANGE",
+    "HeadTest",
     "checked_time",
     "describe",
     "in_range",
@@ -29,6 +31,23 @@ _FIRST_YEAR = 1900
 _LAST_YEAR = 8999
 #: The years an event's time may fall in, inclusive (its ``time`` as written, with its offset).
 TIME_RANGE = (_FIRST_YEAR, _LAST_YEAR)
+
+
+class HeadTest(NamedTuple):
+    """A filter's criteria in the form a decoder can apply before it builds an event
+    (:meth:`EventFilter.head_test <ome_events.filters.EventFilter.head_test>`). Each part
+    can only say "certainly not"; None is no such criterion.
+
+    ``line(head)``: False when the event of a JSON line, or of a server log record once
+    typed, with these top-level strings (a :class:`~ome_events.formats.enterprise.LineHead`)
+    cannot be wanted. ``record(level, tag)``: False when a server log record of this level
+    (``"Warning"``) and tag (``""`` for none) cannot be wanted, which its first line shows
+    before the record is typed or its continuation lines are kept.
+    """
+
+    line: Callable[[Any], bool] | None
+    record: Callable[[str, str], bool] | None
+
 
 _fromisoformat = datetime.fromisoformat
 _make_event = Event._from_parsed

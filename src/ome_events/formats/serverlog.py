@@ -35,7 +35,7 @@ from functools import partial
 from typing import Any, NamedTuple
 
 from ome_events.errors import ParseError, line_too_long, passed_over
-from ome_events.formats.common import TIME_RANGE, typed_event
+from ome_events.formats.common import TIME_RANGE, HeadTest, typed_event
 from ome_events.formats.enterprise import LineHead
 from ome_events.model import Event, Origin
 
@@ -70,11 +70,27 @@ _HEAD = re.compile(
     r"\[((?:\d{4}-)?\d\d-\d\d \d\d:\d\d:\d\d\.\d{3})\]"
     r" ([DIWEC])"
     r" (?:\[([^\]]*):(\d{1,20})\]|(\d{1,20}))"  # a thread id is a number, not a novel
-    r"(?: ([^|]*?))? ?\|"  # the tag (may be empty)
+    r"(?: ([^|]*))?\|"  # the tag (may be empty), and the space before the bar: see _tag
     r"(?: ([\w.+-]+\.(?:cpp|cc|cxx|c|hpp|h)):(\d+) *\|)?"  # file:line, when built with it
     r" ?(.*)",
     re.S,
 )
+# The same first line as bytes, up to the tag's bar: what a filter's level and tag criteria
+# need to pass a record over before it is decoded, typed or its continuation lines kept
+# (HeadTest.record). Its character classes are the ASCII subsets of _HEAD's, so it matches
+# only records _HEAD matches, with the same time, level and tag; an ASCII line it does not
+# match starts no record. Groups: the time, the level letter, the tag (as _HEAD's, see _tag).
+_GATE = re.compile(
+    rb"(?:[\w][\w.-]*\s+\| ?)?"
+    rb"(?:\x1b\[[0-9;]*m)?"
+    rb"\[((?:\d{4}-)?\d\d-\d\d \d\d:\d\d:\d\d\.\d{3})\]"
+    rb" ([DIWEC])"
+    rb" (?:\[[^\]]*:\d{1,20}\]|\d{1,20})"
+    rb"(?: ([^|]*))?\|"
+)
+_LETTER_LEVELS = {letter.encode(): level for letter, level in _LEVELS.items()}
+_VERDICTS_MAX = 10_000
+_GATE_REST = 16
 _COLOUR = re.compile(r"\x1b\[[0-9;]*m")
 _PREFIX = re.compile(r"[\w][\w.-]*\s+\| ?")
 _STREAM = re.compile(r"(#[^#\s/\]\[()]+#[^/\s\]\[()]+)(?:/([^\s\]\[()/,]+))?")
@@ -155,11 +171,19 @@ def _head_of(match: re.Match[str], text: str) -> Head:
         _LEVELS[letter],
         thread,
         int(tid if tid is not None else bare),
-        tag or "",
+        _tag(tag),
         None if file is None else f"{file}:{line}",
         message.rstrip(),
         text[0] != "[" and text[0] != "\x1b",
     )
+
+
+def _tag(group: str | None) -> str:
+    """The tag as matched, without the space before the bar (the greedy match of the tag
+    takes it; a lazy one, which would not, costs a tenth of the reading time)."""
+    if not group:
+        return ""
+    return group[:-1] if group[-1] == " " else group
 
 
 def continuation_text(text: str, prefixed: bool) -> str:
@@ -233,7 +257,7 @@ def record_event(
     no event built, for a record it rules out (its time is still checked)."""
     stamp, letter, tag = match.group(1, 2, 6)
     level = _LEVELS[letter]
-    tag = tag or ""
+    tag = _tag(tag)
     time = record_time(stamp, zone, year_of, offset)
     typed = _typed(level, tag, message)
     if typed is not None and shadow and typed[1] in shadow:
@@ -489,6 +513,11 @@ def _int(text: str | None) -> int | None:
 
 # --- The incremental decoder ------------------------------------------------------------------
 
+# A record being read: its first line's match (_HEAD's, or _GATE's for a record the filter
+# passes over), offset, line number, continuation lines (None: passed over, not kept) and
+# size in bytes.
+_Record = tuple[re.Match[Any], int, int, list[str] | None, int]
+
 
 class RecordDecoder:
     """Sans-IO decoder of the server log: feed byte chunks, get the events of complete records.
@@ -518,7 +547,7 @@ class RecordDecoder:
         server: str | None = None,
         year_of: Callable[[], datetime] | None = None,
         zone: tzinfo | None = None,
-        keep: Callable[[LineHead], bool] | None = None,
+        keep: HeadTest | None = None,
         shadow: frozenset[str] = frozenset(),
     ) -> None:
         self.file = file
@@ -529,7 +558,14 @@ class RecordDecoder:
         self.max_errors = max_errors
         self.on_error = on_error
         self.year_of = year_of
-        self.keep = keep
+        self.keep = None if keep is None else keep.line
+        # A filter's level and tag criteria, judged on a record's first line (memoised by
+        # level letter and tag); the times of the records it passes over, checked to the
+        # minute (a record with an impossible time is a bad line, wanted or not).
+        self._gate = None if keep is None else keep.record
+        self._verdicts: dict[tuple[Any, ...], bool] = {}
+        self._good_minutes: set[bytes] = set()
+        self._gate_rest = 0  # chunks to read without the gate (it did not pay)
         self.shadow = shadow
         self.zone = zone or server_zone()
         self._fixed = fixed_offset(self.zone)
@@ -538,7 +574,8 @@ class RecordDecoder:
         # Consumed so far (complete lines), and the record still open.
         self._offset = offset
         self._line = line
-        self._record: tuple[re.Match[str], int, int, list[str], int] | None = None
+        # (A record passed over by the filter has the bytes match of _GATE and no lines.)
+        self._record: _Record | None = None
         self._pending: list[bytes] = []  # the start of a line whose newline has not come
         self._pending_size = 0
         self._skipping = False  # that line is too long: counted, not kept
@@ -636,6 +673,13 @@ class RecordDecoder:
         longest = self.max_line_bytes
         offset = self._offset
         number = self._line
+        gate = self._gate
+        if gate is not None and self._gate_rest:
+            self._gate_rest -= 1
+            gate = None
+        match_gate = _GATE.match
+        verdicts = self._verdicts
+        kept = passed = 0
         for index, raw_line in enumerate(lines):
             start = offset
             if type(raw_line) is int or len(raw_line) > longest:  # type: ignore[arg-type]
@@ -652,6 +696,33 @@ class RecordDecoder:
             assert isinstance(raw_line, bytes)
             offset += len(raw_line) + newline
             number += 1
+            if gate is not None:  # a filter judges records by their first line
+                first_byte = raw_line[:1]
+                head = (
+                    match_gate(raw_line)
+                    if first_byte == b"[" or first_byte == b"\x1b" or b"|" in raw_line[:80]
+                    else None
+                )
+                if head is not None:
+                    key = head.group(2, 3)
+                    wanted = verdicts.get(key)
+                    if wanted is None:
+                        wanted = self._judge(key)
+                    if wanted:
+                        kept += 1
+                    else:  # passed over: only its time will be checked
+                        passed += 1
+                        self._after_idle = False
+                        previous = self._record
+                        self._record = (head, start, number - 1, None, 0)
+                        if previous is not None:
+                            error = self._emit(previous, events)
+                            if error is not None:
+                                self._offset, self._line = offset, number
+                                self._report(error, events, lines[index + 1 :])
+                        continue
+                elif self._record is not None and self._record[3] is None and raw_line.isascii():
+                    continue  # an ASCII line _GATE does not match continues the record
             text = raw_line.decode("utf-8", "replace")
             if text[-1:] == "\r":
                 text = text[:-1]
@@ -673,6 +744,8 @@ class RecordDecoder:
                 continue
             record = self._record
             if record is not None:
+                if record[3] is None:
+                    continue  # a record passed over keeps no lines
                 size = record[4] + len(raw_line) + 1
                 if size <= self.max_line_bytes:
                     record[3].append(text)
@@ -696,6 +769,10 @@ class RecordDecoder:
             )
             self._report(error, events, lines[index + 1 :])
         self._offset, self._line = offset, number
+        if kept > 3 * passed + 8:
+            # The filter wants most records: matching their first line twice costs more
+            # than the gate saves. Read the next chunks without it, then look again.
+            self._gate_rest = _GATE_REST
 
     def _finish(self, events: list[Event]) -> None:
         record = self._record
@@ -705,11 +782,24 @@ class RecordDecoder:
             if error is not None:
                 self._report(error, events, [])
 
-    def _emit(
-        self, record: tuple[re.Match[str], int, int, list[str], int], events: list[Event]
-    ) -> ParseError | None:
+    def _judge(self, key: tuple[Any, ...]) -> bool:
+        """Whether the filter may want a record of this level letter and tag (as _GATE has
+        them), memoised."""
+        letter, tag = key
+        text = _tag(None if tag is None else tag.decode("utf-8", "replace"))
+        assert self._gate is not None
+        wanted = self._gate(_LETTER_LEVELS[letter], text)
+        if len(self._verdicts) >= _VERDICTS_MAX:
+            self._verdicts.clear()
+        self._verdicts[key] = wanted
+        return wanted
+
+    def _emit(self, record: _Record, events: list[Event]) -> ParseError | None:
         """Append the event of a complete record; its ParseError (located) if it is bad."""
         match, start, number, more, _size = record
+        if more is None:  # passed over by the filter: only its time is checked
+            return self._check_time(match, start, number)
+        assert isinstance(match.string, str)
         message = match.group(9)
         if "\x1b" in message:
             message = _COLOUR.sub("", message)
@@ -722,21 +812,44 @@ class RecordDecoder:
                                       self.server))  # fmt: skip
         try:
             event = record_event(
-                match, message, origin, self.zone, self.year_of, self.keep, self._fixed,
-                self.shadow,
+                match,
+                message, origin, self.zone, self.year_of, self.keep, self._fixed, self.shadow,
             )  # fmt: skip
         except ParseError as failure:
-            return ParseError(
-                failure.reason,
-                expected=failure.expected,
-                file=self.file,
-                line=number if self.numbered else None,
-                offset=start,
-                excerpt=_excerpt(match.string.encode("utf-8", "replace")),
-            )
+            return self._located(failure, match, start, number)
         if event is not None:
             events.append(event)
         return None
+
+    def _check_time(self, match: re.Match[Any], start: int, number: int) -> ParseError | None:
+        """The time of a record passed over: None when it is possible, else its ParseError.
+        Checked once per minute (and second digits), as record_time would check it."""
+        stamp: bytes = match[1]
+        minute = stamp[:-7]
+        if minute in self._good_minutes and stamp[-6:-4] < b"60":
+            return None
+        try:
+            record_time(stamp.decode(), self.zone, self.year_of, self._fixed)
+        except ParseError as failure:
+            return self._located(failure, match, start, number)
+        if stamp[-18:-13] != b"02-29":  # a year-less 29 February depends on the year
+            if len(self._good_minutes) >= _VERDICTS_MAX:
+                self._good_minutes.clear()
+            self._good_minutes.add(minute)
+        return None
+
+    def _located(
+        self, failure: ParseError, match: re.Match[Any], start: int, number: int
+    ) -> ParseError:
+        line = match.string
+        return ParseError(
+            failure.reason,
+            expected=failure.expected,
+            file=self.file,
+            line=number if self.numbered else None,
+            offset=start,
+            excerpt=_excerpt(line if isinstance(line, bytes) else line.encode("utf-8", "replace")),
+        )
 
     def _report(self, error: ParseError, events: list[Event], rest: list[bytes | int]) -> None:
         self.error_count += 1
