@@ -11,7 +11,7 @@ category must reach the user, not an exception. Members compare equal to their s
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import FrozenInstanceError, dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -380,7 +380,7 @@ class Origin(NamedTuple):
 
 class _EventSlots:
     _data: Any
-    _deferred: Callable[[], Mapping[str, Any]]
+    _deferred: tuple[Any, ...]  # (function, *arguments) that makes raw
     _fields: Mapping[str, str]
     _line: bytes
     _raw: Mapping[str, Any]
@@ -488,14 +488,15 @@ class Event(_EventSlots):
         line: bytes | None,
         format: str = "enterprise",
         snapshot_data: Any = None,
-        deferred: Callable[[], Mapping[str, Any]] | None = None,
+        deferred: tuple[Any, ...] | None = None,
     ) -> Event:
         """The parsers' constructor: the same event as ``Event(...)``, remembering the line
         it was read from; without the cost of a frozen ``__init__`` (see ``_EventSlots``).
         ``raw`` may be None: it is then decoded from ``line`` when asked for.
         ``snapshot_data``: the snapshot's JSON for a format that does not keep it in
-        ``raw["snapshot"]``; ``deferred`` makes ``raw`` (with its snapshot) on first access,
-        for a format that is not a JSON line. The values must already be valid."""
+        ``raw["snapshot"]``; ``deferred`` (a function and its arguments) makes ``raw``
+        (with its snapshot) on first access, for a format that is not a JSON line. The
+        values must already be valid."""
         event: Any = _new_filler(_EventFiller)
         event.time = time
         event.level = level
@@ -529,7 +530,8 @@ class Event(_EventSlots):
         try:
             line = self._line
         except AttributeError:
-            value = self._deferred()  # the plain server log: made from the record's parts
+            deferred = self._deferred  # the plain server log: made from the record's parts
+            value = deferred[0](*deferred[1:])
         else:
             from ome_events.text import loads
 

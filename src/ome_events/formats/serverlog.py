@@ -31,7 +31,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
-from functools import partial
 from typing import Any, NamedTuple
 
 from ome_events.errors import ParseError, line_too_long, passed_over
@@ -239,6 +238,7 @@ def fixed_offset(zone: tzinfo) -> str | None:
 
 _fromisoformat = datetime.fromisoformat
 _new_origin = tuple.__new__
+_FIRST_YEAR, _LAST_YEAR = TIME_RANGE
 
 
 def record_event(
@@ -258,7 +258,17 @@ def record_event(
     stamp, letter, tag = match.group(1, 2, 6)
     level = _LEVELS[letter]
     tag = _tag(tag)
-    time = record_time(stamp, zone, year_of, offset)
+    time = None
+    if offset is not None and len(stamp) == 23:  # the usual case, inline
+        try:
+            time = _fromisoformat(stamp + offset)
+        except ValueError:
+            pass  # record_time says why
+        else:
+            if not _FIRST_YEAR <= time.year <= _LAST_YEAR:
+                time = None
+    if time is None:
+        time = record_time(stamp, zone, year_of, offset)
     typed = _typed(level, tag, message)
     if typed is not None and shadow and typed[1] in shadow:
         typed = None  # the JSON log beside gives this event: the record stays generic
@@ -276,9 +286,9 @@ def record_event(
         LineHead(stamp, level, category, type_name, source, summary, None)
     ):
         return None
-    deferred = partial(
-        _raw_of, time, match, category, type_name, source, summary, snapshot, message
-    )
+    # Event.raw calls deferred[0](*deferred[1:]) on first access (a tuple: cheaper than a
+    # partial, and most events are never asked for it).
+    deferred = (_raw_of, time, match, category, type_name, source, summary, snapshot, message)
     return typed_event(
         time, level, category, type_name, source, summary, None, None, origin, False, None,
         FORMAT, None, deferred,
