@@ -444,3 +444,97 @@ class TestFilteredDecoding:
         assert [error.reason for error in decoder.errors] == [
             "'time' is not an ISO 8601 time: 2025-02-30T00:00:00.000+00:00"
         ]
+
+
+STRAY = b"[2025-03-26 00:00:00.000] I [T:1] Tag | a server log line pasted into events.log\n"
+
+
+def log_with_stray_records(seed: int) -> bytes:
+    """An events.log with lines that look like the server log's records here and there."""
+    rng = random.Random(seed)
+    lines = nearly_sorted_log(rng, 3000, 0).splitlines(keepends=True)
+    for index in sorted(rng.sample(range(1, len(lines)), 600), reverse=True):  # never first
+        lines.insert(index, STRAY)
+    return b"".join(lines)
+
+
+class TestTheFileDecidesTheFormat:
+    """A decoder that starts in the middle of a file (reading backwards, after a seek, a
+    follower resuming) is told the format the file's start shows: a line of events.log that
+    looks like a server log record is a bad line there, whichever way the file is read, never
+    the start of a server log that would swallow the JSON lines after it."""
+
+    @settings(max_examples=25)
+    @given(st.integers(0, 2**32), st.integers(60, 4000))
+    def test_backwards(self, seed: int, block: int) -> None:
+        import io
+
+        from ome_events.seek import events_backwards
+
+        data = log_with_stray_records(seed)
+        expected, expected_errors = forward(data, True)
+        assert len(expected_errors) == 600
+        errors: list[ParseError] = []
+        got = list(events_backwards(io.BytesIO(data), "f", on_error=errors.append,
+                                    max_line_bytes=LIMIT, block_size=block))  # fmt: skip
+        got.reverse()
+        assert got == expected
+        assert error_fields(errors) == error_fields(expected_errors)
+
+    @settings(max_examples=10)
+    @given(st.integers(0, 2**32), st.lists(st.integers(0, 18_000), min_size=1, max_size=8))
+    def test_since(self, seed: int, seconds: list[int]) -> None:
+        data = log_with_stray_records(seed)
+        base = datetime(2025, 3, 26, tzinfo=UTC)
+        with tempfile.TemporaryDirectory() as name:
+            log = Path(name) / "events.log"
+            log.write_bytes(data)
+            everything = list(read_events(log, errors="skip"))
+            for second in seconds:
+                since = base + timedelta(seconds=second)
+                got = list(read_events(log, errors="skip", since=since))
+                assert got == [e for e in everything if e.time >= since]
+
+    def test_a_follower_resuming_at_such_a_line(self, tmp_path: Path) -> None:
+        import dataclasses
+
+        from ome_events import follow
+
+        log = tmp_path / "events.log"
+        head = event_line("2025-03-26T05:00:00.000+00:00", summary="before")
+        tail = event_line("2025-03-26T05:00:01.000+00:00", summary="after")
+        log.write_bytes(head + STRAY + tail)
+        reader = read_events(log, errors="skip")
+        (first, _) = list(reader)
+        assert first.summary == "before"
+        start = reader.position_before(_)  # type: ignore[union-attr]
+        assert start is not None
+        resumed = dataclasses.replace(start, offset=len(head), line=2)
+        errors: list[ParseError] = []
+        with follow(log, start=resumed, on_error=errors.append, poll=True) as events:
+            got = next(iter(events))
+        assert got.summary == "after"
+        assert [(e.line, e.offset) for e in errors] == [(2, len(head))]
+
+    def test_decoder_format(self) -> None:
+        from ome_events.formats import START_BYTES, decoder_format
+
+        record = b"[2025-03-26 05:21:46.315] I [T:1] Tag | message\n"
+        assert decoder_format(b"the end of a record cut at the top\n" + record) == "serverlog"
+        assert decoder_format(event_line() + STRAY) == "json"
+        assert decoder_format(b"") == "json"
+        # Nothing recognisable in the sniffed part of a large file: JSON, as a decoder says.
+        assert decoder_format(b"x" * 99 + b"\n" * START_BYTES) == "json"
+
+    def test_a_rotated_file_ending_with_such_a_line_is_not_skipped(self, tmp_path: Path) -> None:
+        """``--since`` passes over rotated files whose last event is too early: the last
+        event, not a pasted line's time."""
+        rotated = b"".join(
+            event_line(f"2025-03-26T05:{minute:02d}:00.000+00:00", summary=f"m{minute}")
+            for minute in range(10)
+        )
+        (tmp_path / "events.log.20250326").write_bytes(rotated + STRAY)
+        (tmp_path / "events.log").write_bytes(event_line("2025-03-27T00:00:00.000+00:00"))
+        since = datetime(2025, 3, 26, 5, 5, tzinfo=UTC)
+        got = [e.summary for e in read_events(tmp_path, errors="skip", since=since)]
+        assert got == ["m5", "m6", "m7", "m8", "m9", "Stream created. Id: 1"]

@@ -376,9 +376,12 @@ def last_event_time(path: str | os.PathLike[str]) -> datetime | None:
     """
     if is_gzip(path):
         return None
+    from ome_events.formats import START_BYTES, decoder_format
+
     with open(path, "rb") as stream:
+        format = decoder_format(os.pread(stream.fileno(), START_BYTES, 0))
         for _, line in lines_backwards(stream, limit=_FIRST_EVENT_SCAN_BYTES):
-            found = line_time(line)
+            found = line_time(line, format)
             if found is not None:
                 return found
     return None
@@ -449,13 +452,20 @@ def server_labels(paths: list[str | os.PathLike[str]]) -> list[str]:
     return labels
 
 
-def line_time(line: bytes) -> datetime | None:
+def line_time(line: bytes, format: str | None = None) -> datetime | None:
     """The ``time`` of an event line, or None when the line is not an event (the parser
-    decides: a bad line has no time, whatever its ``time`` member says)."""
-    try:
-        return parse_line(line).time
-    except ParseError:
-        pass
+    decides: a bad line has no time, whatever its ``time`` member says).
+
+    ``format``: the file's (``"json"`` or ``"serverlog"``, see
+    :func:`~ome_events.formats.decoder_format`): a line of the other kind is a bad line
+    there, and has no time. None: a line of either kind has its time.
+    """
+    if format != "serverlog":
+        try:
+            return parse_line(line).time
+        except ParseError:
+            if format == "json":
+                return None
     if line[:1] in (b"[", b"\x1b") or b"| " in line[:80]:
         return record_start_time(line)  # a record of the server log
     return None

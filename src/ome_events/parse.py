@@ -159,7 +159,11 @@ class LineDecoder:
     It only passes lines over: filter the events too. ``server`` names the server whose log
     this is, in each event's ``origin``. ``shadow``: event types a plain server log leaves
     generic because a JSON log beside it gives them (see
-    :data:`~ome_events.formats.serverlog.SHADOWED_BY_JSON`).
+    :data:`~ome_events.formats.serverlog.SHADOWED_BY_JSON`). ``known_format`` (``"json"`` or
+    ``"serverlog"``): the file's format as its start shows it
+    (:func:`~ome_events.formats.decoder_format`), for a decoder that starts in the middle of
+    the file (after a seek, reading backwards, a follower resuming), whose first lines may not
+    show it; by default the first lines decide (:func:`~ome_events.formats.detect_format`).
 
     ``offset`` is the byte offset just past the last complete line consumed (where a
     follower resumes), ``line`` the number of the next line. With ``numbered=False`` (a decoder
@@ -184,6 +188,7 @@ class LineDecoder:
         keep: HeadTest | None = None,
         server: str | None = None,
         shadow: frozenset[str] = frozenset(),
+        known_format: str | None = None,
     ) -> None:
         if errors not in ("raise", "skip", "collect"):
             raise ValueError(f"errors must be 'raise', 'skip' or 'collect', not {errors!r}")
@@ -208,8 +213,10 @@ class LineDecoder:
         self._unread = b""  # not yet decoded when an error was raised
         # The format is decided on the first line (formats.detect_format); a server log is
         # handed to its record decoder, which then answers for this one.
-        self._sniffing: bytes | None = b""
+        self._sniffing: bytes | None = b"" if known_format is None else None
         self._records: RecordDecoder | None = None
+        if known_format == "serverlog":
+            self._start_records()
 
     @property
     def buffered(self) -> int:
@@ -259,22 +266,26 @@ class LineDecoder:
             return None
         self._sniffing = None
         if found == "serverlog":
-            self._records = RecordDecoder(
-                file=self.file,
-                offset=self.offset,
-                line=self.line,
-                numbered=self.numbered,
-                errors=self.policy,
-                max_line_bytes=self.max_line_bytes,
-                max_errors=self.max_errors,
-                on_error=self.on_error,
-                server=self.server,
-                year_of=_modified(self.file),
-                keep=self.keep,
-                shadow=self.shadow,
-            )
-            self._records.errors = self.errors
+            self._start_records()
         return held
+
+    def _start_records(self) -> None:
+        """Hand the file over to the server log's record decoder."""
+        self._records = RecordDecoder(
+            file=self.file,
+            offset=self.offset,
+            line=self.line,
+            numbered=self.numbered,
+            errors=self.policy,
+            max_line_bytes=self.max_line_bytes,
+            max_errors=self.max_errors,
+            on_error=self.on_error,
+            server=self.server,
+            year_of=_modified(self.file),
+            keep=self.keep,
+            shadow=self.shadow,
+        )
+        self._records.errors = self.errors
 
     def _by_records(self, data: bytes, final: bool) -> list[Event]:
         records = self._records

@@ -36,7 +36,7 @@ from ome_events.files import (
     server_labels,
     stream_chunks,
 )
-from ome_events.formats import detect_format
+from ome_events.formats import START_BYTES, decoder_format
 from ome_events.formats.serverlog import SHADOWED_BY_JSON
 from ome_events.model import Event
 from ome_events.parse import ErrorPolicy, HeadTest, LineDecoder
@@ -260,10 +260,12 @@ class EventReader(Iterator[Event]):
                     return
                 start = 0
                 if self.since is not None and plain:
-                    start = start_for(stream, self.since, FILE_SLACK)
+                    start = start_for(stream, self.since, FILE_SLACK, format=identity.format)
                     stream.seek(0)
                 if start:  # lines before it are not read, so not counted
-                    decoder = self._decoder(name, offset=start, numbered=False)
+                    decoder = self._decoder(
+                        name, offset=start, numbered=False, known_format=identity.format
+                    )
                 chunks = stream_chunks(stream, name, start=start)
                 events = self._decode(name, chunks, decoder)
                 yield from reversed(list(events)) if backwards else events
@@ -333,9 +335,17 @@ class EventReader(Iterator[Event]):
                 continue
         return None
 
-    def _decoder(self, name: str, *, offset: int = 0, numbered: bool = True) -> LineDecoder:
+    def _decoder(
+        self,
+        name: str,
+        *,
+        offset: int = 0,
+        numbered: bool = True,
+        known_format: str | None = None,
+    ) -> LineDecoder:
         raising = self.policy == "raise"
         return LineDecoder(
+            known_format=known_format,
             file=name,
             server=self.server,
             offset=offset,
@@ -460,7 +470,12 @@ class _Identity(NamedTuple):
     fingerprint: str | None
     first_time: datetime | None
     compressed: bool
-    records: bool  # a server log (records over lines): read forwards from a record start
+    records: bool  # a plain server log (records over lines): read forwards from a record start
+
+    @property
+    def format(self) -> str:
+        """The decoder's format for this file (told to decoders that start mid-file)."""
+        return "serverlog" if self.records else "json"
 
     def at(self, offset: int, line: int) -> Position:
         return Position(
@@ -485,7 +500,9 @@ def _identify(stream: BinaryIO, name: str, log_file: LogFile) -> _Identity:
         fingerprint_of(head),
         log_file.first_time,
         compressed,
-        detect_format(head, final=True) == "serverlog",
+        # (A gzip file is read from its start, whose first lines decide; a plain one may be
+        # read from the middle or from its end, told the format its start shows.)
+        not compressed and decoder_format(os.pread(stream.fileno(), START_BYTES, 0)) == "serverlog",
     )
 
 

@@ -133,6 +133,7 @@ def events_backwards(
             max_line_bytes=max_line_bytes,
             keep=keep,
             server=server,
+            known_format="json",
         )
         at_end = False
 
@@ -169,7 +170,7 @@ def records_backwards(
         yield from _decode(
             region, start, name, final=True, strict=strict, on_error=on_error,
             counter=counter, max_line_bytes=max_line_bytes, keep=keep, server=server,
-            shadow=shadow,
+            shadow=shadow, known_format="serverlog",
         )  # fmt: skip
         position = start
 
@@ -211,9 +212,12 @@ def _decode(
     keep: HeadTest | None,
     server: str | None,
     shadow: frozenset[str] = frozenset(),
+    known_format: str,
 ) -> Iterator[Event]:
-    """The events of whole lines starting at ``start``, newest first."""
+    """The events of whole lines starting at ``start``, newest first (``known_format``: the
+    file's, which a region's first lines may not show)."""
     decoder = LineDecoder(
+        known_format=known_format,
         file=name,
         offset=start,
         numbered=False,
@@ -244,6 +248,7 @@ def start_for(
     *,
     end: int | None = None,
     precision: int = CHUNK_SIZE,
+    format: str | None = None,
 ) -> int:
     """Where to start reading a plain file for the events at or after ``since``: the start of
     a line before which no line holds such an event (0 when it cannot tell).
@@ -254,6 +259,8 @@ def start_for(
     several threads), so a line earlier than ``since - slack`` proves that every line before
     it is earlier than ``since``. Costs about log2(size / precision) small reads; the
     answer is at most ``precision`` bytes (and a line) before the first wanted event.
+    ``format``: the file's (see :func:`~ome_events.files.line_time`), so that a line of the
+    other kind, a bad line there, does not mislead the search with its time.
     """
     if end is None:
         end = stream.seek(0, os.SEEK_END)
@@ -261,7 +268,7 @@ def start_for(
     low, high = 0, end  # no wanted event before low; the answer is at most high
     while high - low > precision:
         middle = (low + high) // 2
-        found = _first_event_after(stream, middle, high)
+        found = _first_event_after(stream, middle, high, format)
         if found is not None and found[1] < proof:
             low = found[0]
         else:
@@ -269,7 +276,9 @@ def start_for(
     return low
 
 
-def _first_event_after(stream: BinaryIO, position: int, end: int) -> tuple[int, datetime] | None:
+def _first_event_after(
+    stream: BinaryIO, position: int, end: int, format: str | None = None
+) -> tuple[int, datetime] | None:
     """The start and time of the first event on a line starting after ``position`` and
     before ``end``."""
     stream.seek(position)
@@ -288,7 +297,7 @@ def _first_event_after(stream: BinaryIO, position: int, end: int) -> tuple[int, 
                 break
             line_offset = offset - len(held) + start
             if not skip_first:
-                time = line_time(data[start:newline])
+                time = line_time(data[start:newline], format)
                 if time is not None:
                     return line_offset, time
             skip_first = False

@@ -9,6 +9,7 @@ from ome_events.compressed import GzipReader
 from ome_events.errors import ParseError
 from ome_events.follower.decide import Reading
 from ome_events.follower.identity import FileState, first_line_time, read_head
+from ome_events.formats import START_BYTES, decoder_format
 from ome_events.model import Event
 from ome_events.parse import LineDecoder
 from ome_events.position import FINGERPRINT_BYTES, Position, fingerprint_of
@@ -56,9 +57,17 @@ class OpenFile:
                 self.stream.seek(offset)
                 self.prefix = os.pread(self._raw.fileno(), min(offset, FINGERPRINT_BYTES), 0)
         self.decoder_args = decoder_args
-        self.decoder = LineDecoder(
-            file=os.fspath(state.path), offset=offset, line=line, **decoder_args
+        # Resuming in the middle of a plain file: its start tells the format, which the lines
+        # from here may not show.
+        known = (
+            decoder_format(os.pread(self._raw.fileno(), START_BYTES, 0))
+            if offset and not self.compressed
+            else None
         )
+        self.decoder = LineDecoder(
+            file=os.fspath(state.path), offset=offset, line=line, known_format=known,
+            **decoder_args,
+        )  # fmt: skip
         self.read_to = offset  # bytes of the (uncompressed) file read so far
         self.at_eof = False
         self.late = False  # read out of order, after it became readable

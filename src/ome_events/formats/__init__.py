@@ -25,7 +25,9 @@ __all__ = [
     "FORMATS",
     "FORMAT_NAMES",
     "SNIFF_BYTES",
+    "START_BYTES",
     "TIME_RANGE",
+    "decoder_format",
     "detect_format",
     "event_of",
     "event_of_line",
@@ -61,6 +63,19 @@ def input_format(start: bytes) -> str | None:
         return None
     first = text.split(b"\n", 1)[0]
     return "analytics" if b'"timestampMillis"' in first else "enterprise"
+
+
+#: How much of a file's start :func:`decoder_format` reads: the sniffed part and the rest of
+#: the longest line that can start in it, as a decoder's first chunks would hold them.
+START_BYTES = 4 * SNIFF_BYTES
+
+
+def decoder_format(start: bytes) -> str:
+    """The decoder a file is read with (``"json"`` or ``"serverlog"``), from its first
+    :data:`START_BYTES` (fewer: the whole file), as a decoder that reads it from its start
+    decides: told to decoders that start in the middle (:class:`~ome_events.parse.LineDecoder`'s
+    ``known_format``), whose first lines may not show it."""
+    return detect_format(start, final=len(start) < START_BYTES) or "json"
 
 
 def detect_format(start: bytes, final: bool = False) -> str | None:
