@@ -195,8 +195,21 @@ class TestTypedEvents:
         log.http_error(START, status=404)
         log.transcoder_error(START, "cam")
         log.deleted(START, "cam", 7)
-        log.add(START, "Push started. [#default#app/cam] ...", tag="Push")
+        push = ("uid(p1), vhost(default) app(app) stream(cam) -> protocol(rtmp)"
+                " url(rtmp://cdn.example/live) streamKey(k(1))")  # fmt: skip
+        log.add(START, f"Push started. {push}, connection timeout(5000), send timeout(3000)",
+                tag="Push")  # fmt: skip
         log.add(START, "Failed to push [#default#app/cam]", level="E", tag="Push")
+        log.add(START, f"Push stopped. {push}", tag="Push")
+        log.add(START, "Push ended. \n id=p0\n stream=cam\n protocol=rtmp\n url=rtmp://x/y\n"
+                " stream_key=k", tag="RTMPPush")  # fmt: skip
+        record = (
+            " id(r1) stream(cam) sequence(2) tmp_path(/tmp/r.tmp) file_path(/rec/cam.ts)"
+            " info_path(/rec/cam.xml) total_bytes(1048576) total_time(60000) created_time(x)"
+            " start_time(y) stop_time(z) interval(0) schedule() segmentation(discontinuity)"
+        )
+        log.add(START, f"Recording Started. {record}", tag="FileApplication")
+        log.add(START, f"Recording Stopped. {record}", tag="FileApplication")
         log.add(START, "FileStream(#default#app/cam) - Failed to start record. id(1)",
                 level="W", tag="FilePublisher")  # fmt: skip
         events = decode(log.text().encode())
@@ -215,6 +228,10 @@ class TestTypedEvents:
             ("StreamDeleted", "StreamEvent", "#default#app/cam"),
             ("PushStarted", "StreamEvent", "#default#app/cam"),
             ("PushFailed", "StreamEvent", "#default#app/cam"),
+            ("PushStopped", "StreamEvent", "#default#app/cam"),
+            ("PushStopped", "StreamEvent", ""),
+            ("RecordingStarted", "StreamEvent", ""),
+            ("RecordingStopped", "StreamEvent", ""),
             ("RecordingFailed", "StreamEvent", "#default#app/cam"),
         ]
         by_type = {e.type.value: e for e in events}
@@ -229,6 +246,18 @@ class TestTypedEvents:
         assert video is not None and video.key_frame_interval_seconds == 6.0
         assert by_type["RestApiError"].snapshot_data["status"] == 404
         assert by_type["SessionDisconnected"].snapshot_data["remote"] == "203.0.113.7:51234"
+        assert by_type["PushStarted"].snapshot_data == {
+            "id": "p1", "vhost": "default", "app": "app", "stream": {"name": "cam"},
+            "protocol": "rtmp", "url": "rtmp://cdn.example/live", "streamKey": "k(1)",
+        }  # fmt: skip
+        older = [e for e in events if e.type.value == "PushStopped"][-1].snapshot_data
+        assert older == {"id": "p0", "stream": {"name": "cam"}, "protocol": "rtmp",
+                         "url": "rtmp://x/y", "streamKey": "k"}  # fmt: skip
+        recording = by_type["RecordingStarted"].snapshot
+        assert recording.id == "r1" and recording.stream.name == "cam"  # type: ignore[union-attr]
+        assert recording.total_record_bytes == 1048576  # type: ignore[union-attr]
+        assert recording.output_file_path == "/rec/cam.ts"  # type: ignore[union-attr]
+        assert recording.segmentation_rule == "discontinuity"  # type: ignore[union-attr]
 
 
 class TestDecoder:

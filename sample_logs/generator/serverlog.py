@@ -143,6 +143,33 @@ class ServerLog:
                  tag="Transcoder", location="transcoder_stream.cpp:300",
                  thread="AW-Trans0")  # fmt: skip
 
+    def push(self, when: datetime, stream: str, *, started: bool, old: bool = False) -> None:
+        """A push's start or stop: the wording of 0.17.2 and later, or (``old``) of the RTMP
+        push publisher before 0.15.14 (its description on lines of their own)."""
+        if old:
+            what = "Push started." if started else "Push ended."
+            self.add(when, f"{what} \n id=push-{stream}\n stream={stream}\n protocol=rtmp\n"
+                     " url=rtmp://cdn.example.com/live\n stream_key=secret", tag="RTMPPush",
+                     location="rtmppush_application.cpp:92", thread="RTMPPush")  # fmt: skip
+            return
+        info = (f"uid(push-{stream}), vhost(default) app(app) stream({stream}) -> protocol(rtmp)"
+                " url(rtmp://cdn.example.com/live) streamKey(secret)")  # fmt: skip
+        message = (f"Push started. {info}, connection timeout(5000), send timeout(3000)"
+                   if started else f"Push stopped. {info}")  # fmt: skip
+        self.add(when, message, tag="Push", location="push_application.cpp:237",
+                 thread="PushPublisher")  # fmt: skip
+
+    def recording(self, when: datetime, stream: str, *, started: bool, seconds: int = 0) -> None:
+        """A recording's start or stop (``file_application.cpp``, Info since 0.16.5)."""
+        info = (f" id(rec-{stream}) stream({stream}) sequence(0) tmp_path(/tmp/{stream}.tmp)"
+                f" file_path(/rec/{stream}.ts) info_path(/rec/{stream}.xml)"
+                f" total_bytes({seconds * 350_000}) total_time({seconds * 1000})"
+                " created_time(2025-03-26T05:00:00.000+0000) start_time(...) stop_time(...)"
+                " interval(0) schedule() segmentation(discontinuity)")  # fmt: skip
+        what = "Recording Started." if started else "Recording Stopped."
+        self.add(when, f"{what}{info}", tag="FILE", location="file_application.cpp:104",
+                 thread="FilePublisher")  # fmt: skip
+
     def terminated(self, when: datetime) -> None:
         self.add(when, "OvenMediaEngine will be terminated", tag="OvenMediaEngine",
                  location="main.cpp:368", thread="main")  # fmt: skip
@@ -208,6 +235,12 @@ def _planted(log: ServerLog, start: datetime) -> ServerLog:
         log.connect(at, remote="198.51.100.23:40112")
         log.created(at, "flappy", 500 + cycle)
         log.deleted(at + timedelta(seconds=2), "flappy", 500 + cycle, remote="198.51.100.23:40112")
+    log.recording(start + timedelta(minutes=2), "stream0", started=True)
+    log.recording(start + timedelta(minutes=8), "stream0", started=False, seconds=360)
+    log.push(start + timedelta(minutes=3), "stream1", started=True)
+    log.push(start + timedelta(minutes=9), "stream1", started=False)
+    log.push(start + timedelta(minutes=4), "stream2", started=True, old=True)
+    log.push(start + timedelta(minutes=5), "stream2", started=False, old=True)
     log.records.sort(key=lambda text: text[1:24])  # by time (a stable sort: ties kept)
     return log
 

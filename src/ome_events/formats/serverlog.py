@@ -379,13 +379,37 @@ _PROVIDER_STAT = re.compile(
     r"(?: gap\(v:(-?\d{1,18})ms/a:(-?\d{1,18})ms\))?"
 )
 _RECORD_FAILED = re.compile(r"Failed to (?:start|stop) record")
+_PUSH_INFO = re.compile(
+    r"uid\(([^)]*)\),? vhost\(([^)]*)\) app\(([^)]*)\) stream\(([^)]*)\)"
+    r" -> protocol\(([^)]*)\) url\((.*?)\) streamKey\((.*?)\)(?:,|$)",
+    re.M,
+)
+_PUSH_LINE = re.compile(r"^ (id|stream|protocol|url|stream_key)=(.*)$", re.M)
+_RECORD_PART = re.compile(r" (\w+)\(([^)]*)\)")
+# Record::GetInfoString's names -> the Recording snapshot's keys.
+_RECORD_KEYS = {
+    "id": "id",
+    "stream": "stream",
+    "sequence": "sequence",
+    "file_path": "outputFilePath",
+    "info_path": "outputInfoPath",
+    "total_bytes": "totalRecordBytes",
+    "total_time": "totalRecordTime",
+    "interval": "interval",
+    "schedule": "schedule",
+    "segmentation": "segmentationRule",
+}
+_RECORD_NUMBERS = frozenset({"sequence", "totalRecordBytes", "totalRecordTime", "interval"})
 
 #: The types the JSON event logs also give, with the same meaning: in a directory that holds
 #: a JSON log too, the server log's records of these stay generic (``ServerLogEvent``, typed
 #: by their tag), so that no stream is created twice (see docs/reading.md).
 SHADOWED_BY_JSON = frozenset(
-    {"StreamCreated", "StreamPrepared", "StreamDeleted", "ServerStarted", "RestApiError"}
-)
+    {
+        "StreamCreated", "StreamPrepared", "StreamDeleted", "ServerStarted", "RestApiError",
+        "PushStarted", "PushStopped", "RecordingStarted", "RecordingStopped",
+    }
+)  # fmt: skip
 
 _CREATED_SUMMARY = {
     "Stream has been created": ("StreamCreated", "Stream created"),
@@ -473,8 +497,14 @@ def _typed(level: str, tag: str, message: str) -> _Typed | None:
                 f"Server started. Name: {host}, Version: {version}",
                 {"version": version, "host": host},
             )
-    if first.startswith("Push started. "):
-        return "StreamEvent", "PushStarted", _stream_in(first), first, None
+    if first.startswith(("Push started.", "Push stopped.", "Push ended.")):
+        source, pushed = _push_info(message)
+        type_name = "PushStarted" if first.startswith("Push started") else "PushStopped"
+        return "StreamEvent", type_name, source, first, pushed
+    if first.startswith(("Recording Started.", "Recording Stopped.")):
+        recorded = _record_info(first)
+        type_name = "RecordingStarted" if first[10:17] == "Started" else "RecordingStopped"
+        return "StreamEvent", type_name, "", first, recorded
     rank = level
     if rank in ("Error", "Critical", "Warning"):
         if tag.startswith("Push"):
@@ -486,6 +516,51 @@ def _typed(level: str, tag: str, message: str) -> _Typed | None:
         ):
             return "StreamEvent", "TranscoderError", _stream_in(message), first, None
     return None
+
+
+def _push_info(message: str) -> tuple[str, dict[str, Any] | None]:
+    """The source and snapshot of a push's description (``Push::GetInfoString``): ``uid(...)
+    vhost(...) app(...) stream(...) -> protocol(...) url(...) streamKey(...)`` since 0.15.14,
+    `` id=...`` lines (no vhost, no app) before; the keys of a Push snapshot."""
+    match = _PUSH_INFO.search(message)
+    if match is not None:
+        uid, vhost, app, stream, protocol, url, key = match.groups()
+        snapshot = {"id": uid, "vhost": vhost, "app": app, "stream": {"name": stream},
+                    "protocol": protocol, "url": url, "streamKey": key}  # fmt: skip
+        return f"#{vhost}#{app}/{stream}", snapshot
+    lines = dict(_PUSH_LINE.findall(message))
+    if not lines:
+        return _stream_in(message), None
+    snapshot = {
+        "id": lines.get("id"),
+        "stream": {"name": lines["stream"]} if "stream" in lines else None,
+        "protocol": lines.get("protocol"),
+        "url": lines.get("url"),
+        "streamKey": lines.get("stream_key"),
+    }
+    return "", {key: value for key, value in snapshot.items() if value is not None}
+
+
+def _record_info(first: str) -> dict[str, Any] | None:
+    """A recording's description (``Record::GetInfoString``: `` id(...) stream(...)
+    sequence(...) ...``) as the keys of a Recording snapshot (it names no vhost or app)."""
+    parts = dict(_RECORD_PART.findall(first))
+    if not parts:
+        return None
+    snapshot: dict[str, Any] = {}
+    for name, key in _RECORD_KEYS.items():
+        value = parts.get(name)
+        if value is None:
+            continue
+        if key == "stream":
+            snapshot[key] = {"name": value}
+        elif key in _RECORD_NUMBERS:
+            number = _int(value)
+            if number is not None:
+                snapshot[key] = number
+        else:
+            snapshot[key] = value
+    return snapshot
 
 
 def _statistics_snapshot(first: tuple[str]) -> dict[str, Any] | None:
