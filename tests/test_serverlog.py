@@ -260,6 +260,27 @@ class TestTypedEvents:
         assert recording.segmentation_rule == "discontinuity"  # type: ignore[union-attr]
 
 
+def test_http_exchange_dumps_before_0_15_4() -> None:
+    """OME before 0.15.4 dumped an exchange as ``[Request] URL(...) Method(...)`` and
+    ``[Response] Status(...)``: the same HttpError, its path without scheme and host."""
+    dump = (
+        "\n[Client] HttpConnection(0x7f01) : HTTP/1.1 <ClientSocket: 0x7f02, #34, Connected,"
+        " TCP, Nonblocking, 192.0.2.44:57786> TLS(Disabled) [Duration] 2 \n"
+        "[Request] URL(http://ome.example:8081/v1/vhosts/default/apps/live/streams/s1?x=1)"
+        " Method(GET) Version(1.1) Request Time(2023-06-20T10:20:06.155+00:00)\n"
+        "[Response] Status(404) Sent Size(250) Response Time(2023-06-20T10:20:06.157+00:00)\n"
+    )
+    log = ServerLog()
+    log.add(START, dump, level="E", tag="HttpServer", location="http_exchange.cpp:43")
+    (event,) = decode(log.text().encode())
+    assert (event.type.value, event.category.value) == ("HttpError", "RestApiEvent")
+    assert event.summary == "HTTP GET /v1/vhosts/default/apps/live/streams/s1?x=1: 404"
+    assert event.snapshot_data == {
+        "method": "GET", "path": "/v1/vhosts/default/apps/live/streams/s1?x=1", "status": 404,
+        "message": None, "remote": "192.0.2.44:57786",
+    }  # fmt: skip
+
+
 class TestDecoder:
     """The record decoder keeps LineDecoder's promises: any chunking gives the same events,
     a follower resuming at ``offset`` gets the rest exactly once, bad lines are reported with

@@ -32,6 +32,7 @@ import re
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from typing import Any, NamedTuple
+from urllib.parse import urlsplit
 
 from ome_events.errors import ParseError, line_too_long, passed_over
 from ome_events.formats.common import TIME_RANGE, HeadTest, typed_event
@@ -368,6 +369,12 @@ _NAMED = re.compile(r"[\[(]([^\[\]()/\s]+)/([^\[\]()\s]+)[\])]")
 _EXCHANGE = re.compile(
     r"\[Request\] (\S+) (\S+) \(HTTP/[^\n]*\n(?:[^\n]*\n)*?\[Response\] (\d{3}) ?([^(\n]*?) ?\("
 )
+# Before 0.15.4: "[Client] <connection> [Duration] 2", "[Request] URL(http://host/path)
+# Method(GET) Version(1.1) Request Time(...)", "[Response] Status(404) Sent Size(250) ...".
+_EXCHANGE_BEFORE_0_15_4 = re.compile(
+    r"\[Request\] URL\(([^)\s]*)\) Method\((\w+)\)[^\n]*\n"
+    r"(?:[^\n]*\n)*?\[Response\] Status\((\d{3})\)"
+)
 _CLIENT = re.compile(r"\[Client\] ([^\n]*)")
 _HTTP_ERROR = re.compile(r"HTTP error occurred: (?:\[(\w+)\] )?(.*?)(?: \((\d{3})\))?$", re.S)
 _PROVIDER = re.compile(r"\w+ Provider Info - stream\(([^)/]*)/([^)]*)\) key\(")
@@ -463,14 +470,23 @@ def _typed(level: str, tag: str, message: str) -> _Typed | None:
         return "StreamEvent", "StreamNotFound", source, first, None
     if not first and "[Response] " in message:
         exchange = _EXCHANGE.search(message)
+        parts: tuple[str, ...] | None = None
         if exchange is not None:
-            method, path, status, reason = exchange.groups()
+            parts = exchange.groups()
+        else:
+            older = _EXCHANGE_BEFORE_0_15_4.search(message)
+            if older is not None:
+                url, method, status = older.groups()
+                path = urlsplit(url)._replace(scheme="", netloc="").geturl() or url
+                parts = (method, path, status, "")  # (no reason phrase then)
+        if parts is not None:
+            method, path, status, reason = parts
             client = _CLIENT.search(message)
             snapshot = {
                 "method": method,
                 "path": path,
                 "status": int(status),
-                "message": reason,
+                "message": reason or None,
                 "remote": _address(client[1]) if client is not None else None,
             }
             summary = f"HTTP {method} {path}: {status} {reason}".rstrip()
