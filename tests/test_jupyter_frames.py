@@ -44,6 +44,9 @@ EXPECTED_DTYPES = {
     "line": "Int64",
     "byte_offset": "Int64",
     "server": "category",
+    "tag": "category",
+    "thread": "category",
+    "location": "string",
 }
 
 

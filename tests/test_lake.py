@@ -123,6 +123,41 @@ class TestAppend:
         assert rows(lake) == expected("edge1", 0, 70)
         assert all(len(list(d.glob("*.parquet"))) == 1 for d in lake.iterdir())
 
+    def test_a_lake_from_before_the_server_log_columns(self, tmp_path: Path) -> None:
+        """Files written before ``tag``, ``thread`` and ``location`` were added at the end:
+        readers see them as before (DuckDB, pandas), with ``union_by_name`` the new columns
+        (empty in the old rows), and an append that rewrites a partition adds them empty."""
+        import pyarrow.parquet as pq
+
+        append(tmp_path / "edge1" / "events.log", lines(0, 60))
+        lake = tmp_path / "lake"
+        write_parquet(tmp_path / "edge1", lake)
+        for part in lake.glob(f"*/{PART}"):  # as the files of the previous release were
+            table = pq.read_table(part)
+            pq.write_table(table.drop_columns(["tag", "thread", "location"]), part)
+        server_log = tmp_path / "edge1" / "ovenmediaengine.log"
+        server_log.write_text(
+            "[2025-03-27 00:30:00.000] W [SPRTMP-t1935:77] RTMPProvider | rtmp_stream.cpp:9"
+            "  | a warning\n"
+        )
+        from ome_events.formats.serverlog import set_server_zone
+
+        set_server_zone("UTC")  # the server log's times: in UTC, whatever this machine's zone
+        try:
+            assert write_parquet(tmp_path / "edge1", lake, existing="append") == 1
+        finally:
+            set_server_zone(None)
+        assert sum(rows(lake).values()) == 61
+        found = duckdb.sql(
+            f"SELECT tag, thread, location FROM read_parquet('{lake}/**/*.parquet',"
+            " hive_partitioning=true, union_by_name=true) WHERE tag IS NOT NULL"
+        ).fetchall()
+        assert found == [("RTMPProvider", "SPRTMP-t1935", "rtmp_stream.cpp:9")]
+        rewritten = next(lake.glob(f"date=2025-03-27/{PART}"))
+        assert pq.read_schema(rewritten).names[-4:] == ["row_key", "tag", "thread", "location"]
+        untouched = next(lake.glob(f"date=2025-03-26/{PART}"))
+        assert "tag" not in pq.read_schema(untouched).names
+
 
 class TestReplace:
     def test_replacing_one_server_keeps_the_others(self, tmp_path: Path) -> None:

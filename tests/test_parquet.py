@@ -107,7 +107,12 @@ class TestSchema:
         assert files
         for path in files:
             schema = pq.read_schema(path)
-            assert schema.names == [*COLUMNS, "row_key"]
+            assert schema.names == SCHEMA.names
+            # Columns are only ever added at the end: schema 2 began with raw, row_key.
+            assert schema.names[: len(COLUMNS) - 3] == [
+                name for name in COLUMNS if name not in ("tag", "thread", "location")
+            ]
+            assert schema.names[len(COLUMNS) - 3 :] == ["row_key", "tag", "thread", "location"]
             for field in schema:
                 assert field.type == SCHEMA.field(field.name).type, field.name
         assert SCHEMA.field("time").type == pa.timestamp("ms", tz="UTC")

@@ -588,6 +588,11 @@ class TestCommands:
         assert list(frame["type"].astype(str)) == [e.type.value for e in events]
         stats = frame[frame["type"] == "ProviderStatistics"]
         assert set(stats["key_frame_interval_s"].round(1)) == {1.0, 6.0}
+        # The record's tag, thread and source location have columns of their own.
+        assert list(frame["tag"].astype(str)) == [e.tag for e in events]
+        created = frame[frame["type"] == "StreamCreated"].iloc[0]
+        assert (created["tag"], created["thread"]) == ("MediaRouter", "AW-MR0")
+        assert created["location"] == "mediarouter_application.cpp:456"
 
 
 def test_no_log_at_all_is_one_message(tmp_path: Path) -> None:

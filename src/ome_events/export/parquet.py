@@ -84,15 +84,26 @@ ROW_SCHEMA = pa.schema(
         pa.field("line", pa.int64()),
         pa.field("byte_offset", pa.int64()),
         pa.field("server", pa.string(), nullable=False),
+        pa.field("tag", pa.string()),
+        pa.field("thread", pa.string()),
+        pa.field("location", pa.string()),
         pa.field("raw", pa.string(), nullable=False),
     ]
 )
+#: Columns added to the rows after the files' schema 2 began: in the files they come after
+#: ``row_key``, since columns of a file are only ever added at the end.
+_ADDED = ("tag", "thread", "location")
 
 #: The columns of every Parquet file, in order: the rows' and ``row_key`` (see
 #: :func:`~ome_events.export.lake.row_keys`). Documented in ``docs/jupyter.md``; columns are
 #: only ever added at the end.
-SCHEMA = ROW_SCHEMA.append(pa.field("row_key", pa.int64(), nullable=False)).with_metadata(
-    {"ome_events.schema": "ome-events/parquet/2"}
+SCHEMA = pa.schema(
+    [
+        *(field for field in ROW_SCHEMA if field.name not in _ADDED),
+        pa.field("row_key", pa.int64(), nullable=False),
+        *(ROW_SCHEMA.field(name) for name in _ADDED),
+    ],
+    metadata={"ome_events.schema": "ome-events/parquet/2"},
 )
 
 if tuple(ROW_SCHEMA.names) != COLUMNS:  # the rows and the schema are declared side by side

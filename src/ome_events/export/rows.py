@@ -20,8 +20,8 @@ from ome_events.snapshots.raw import stream_facts
 
 __all__ = ["COLUMNS", "event_rows", "event_tuples", "server_name"]
 
-#: The columns of a row, in order (the Parquet schema gives their types). Columns are only
-#: ever added at the end.
+#: The columns of a row, in order (the Parquet schema gives their types); ``raw`` is last.
+#: ``tag``, ``thread`` and ``location`` are the plain server log's (None for the JSON logs).
 COLUMNS: tuple[str, ...] = (
     "time",
     "utc_offset_minutes",
@@ -47,6 +47,9 @@ COLUMNS: tuple[str, ...] = (
     "line",
     "byte_offset",
     "server",
+    "tag",
+    "thread",
+    "location",
     "raw",
 )
 
@@ -85,6 +88,18 @@ def _video_facts(snapshot: Any) -> tuple[Any, ...] | None:
 
 
 _NO_FACTS = (None,) * 8
+_NO_RECORD = (None, None, None)
+
+
+def _record_parts(event: Event) -> tuple[str | None, str | None, str | None]:
+    """A server log record's tag, thread (its name, else its number) and source location."""
+    record = event.raw.get("serverLog")
+    if not isinstance(record, dict):
+        return _NO_RECORD
+    thread = record.get("thread")
+    if thread is None and record.get("threadId") is not None:
+        thread = str(record["threadId"])
+    return record.get("tag"), thread, record.get("location")
 
 
 def event_tuples(
@@ -143,6 +158,7 @@ def event_tuples(
             line,
             byte_offset,
             name,
+            *(_record_parts(event) if event.format == "serverlog" else _NO_RECORD),
         )
         if raw:
             row += (event_json_line(event, redactor)[:-1].decode(),)

@@ -56,7 +56,7 @@ FINDING_COLUMNS: tuple[str, ...] = (
     "evidence",
 )
 
-_CATEGORICAL = ("category", "type", "cause", "source_kind", "server")
+_CATEGORICAL = ("category", "type", "cause", "source_kind", "server", "tag", "thread")
 _LEVELS = [level.value for level in Level]  # Trace ... Error, in severity order
 _SEVERITIES = ["info", "warning", "error"]
 
