@@ -177,6 +177,30 @@ class TestContent:
         assert any("ip-" in summary for summary, _, _ in redacted)
 
 
+class TestWideRows:
+    def test_row_groups_are_bounded_by_bytes_too(self, tmp_path: Path) -> None:
+        """Wide rows (long summaries, the server log's records) are written out by bytes as
+        well as by rows, so that what is held before a row group is written stays bounded:
+        every row is there, in row groups of fewer rows than the row bound."""
+        from tests.helpers.lines import event_line
+
+        from ome_events.export.lake import ROW_GROUP_ROWS
+
+        log = tmp_path / "edge" / "events.log"
+        log.parent.mkdir()
+        width, count = 16 * 1024, 2_304  # 36 MiB of summaries, as much again in raw
+        log.write_bytes(b"".join(
+            event_line(f"2025-03-26T05:{i // 60 % 60:02d}:{i % 60:02d}.000+00:00",
+                       summary=f"n{i} " + "x" * width)
+            for i in range(count)
+        ))  # fmt: skip
+        assert write_parquet(log.parent, tmp_path / "lake") == count
+        (part,) = (tmp_path / "lake").rglob("*.parquet")
+        metadata = pq.ParquetFile(part).metadata
+        assert metadata.num_rows == count < ROW_GROUP_ROWS
+        assert metadata.num_row_groups >= 3
+
+
 class TestExisting:
     def test_refuses_a_non_empty_directory(self, tmp_path: Path) -> None:
         """By default a second export into the same directory is refused."""

@@ -46,10 +46,13 @@ Existing = Literal["error", "replace", "append"]
 #: The one file of each partition.
 PART = "part-0.parquet"
 
-# Memory is bounded by these, whatever the log's size: each open partition holds less than a
-# row group before it is written out (and all of them together at most MAX_PENDING_ROWS).
+# Memory is bounded by these, whatever the log's size and the width of its rows: each open
+# partition holds less than a row group (by rows, or by bytes for wide rows: the server log's,
+# long snapshots) before it is written out, and all of them together at most twice that.
 ROW_GROUP_ROWS = 32_768
 MAX_PENDING_ROWS = 2 * ROW_GROUP_ROWS
+ROW_GROUP_BYTES = 12 * 1024 * 1024
+MAX_PENDING_BYTES = 2 * ROW_GROUP_BYTES
 
 
 def row_keys(table: pa.Table | pa.RecordBatch, server: str | None = None) -> pa.Array:
@@ -112,6 +115,7 @@ class _Partition:
         self.file = pq.ParquetWriter(self.temporary, writer.schema, compression="snappy")
         self.pending: list[pa.Table] = []
         self.rows = 0
+        self.bytes = 0  # of the pending rows, as Arrow holds them
         self.written_keys: list[pa.Array] = []
         self.servers: set[str] = set()
 
@@ -162,6 +166,7 @@ class _Partition:
         self.written_keys.append(keys)
         self.pending.append(table)
         self.rows += table.num_rows
+        self.bytes += table.nbytes
         return int(table.num_rows)
 
     def flush(self) -> None:
@@ -169,6 +174,7 @@ class _Partition:
             self.file.write_table(pa.concat_tables(self.pending))
             self.pending = []
             self.rows = 0
+            self.bytes = 0
 
     def close(self) -> None:
         """Copy the old rows that stay, finish the file and rename it over the partition."""
@@ -318,12 +324,14 @@ class LakeWriter:
 
     def _bound_memory(self) -> None:
         for partition in self.partitions.values():
-            if partition.rows >= ROW_GROUP_ROWS:
+            if partition.rows >= ROW_GROUP_ROWS or partition.bytes >= ROW_GROUP_BYTES:
                 partition.flush()
         pending = sum(p.rows for p in self.partitions.values())
-        while pending > MAX_PENDING_ROWS:
-            fullest = max(self.partitions.values(), key=lambda p: p.rows)
+        held = sum(p.bytes for p in self.partitions.values())
+        while pending > MAX_PENDING_ROWS or held > MAX_PENDING_BYTES:
+            fullest = max(self.partitions.values(), key=lambda p: p.bytes)
             pending -= fullest.rows
+            held -= fullest.bytes
             fullest.flush()
 
 

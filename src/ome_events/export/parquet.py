@@ -33,7 +33,6 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from datetime import datetime
-from itertools import islice
 from pathlib import Path
 from typing import Any, Literal
 
@@ -110,19 +109,39 @@ if tuple(ROW_SCHEMA.names) != COLUMNS:  # the rows and the schema are declared s
     raise ImportError("ome_events.export.parquet.ROW_SCHEMA does not match export.rows.COLUMNS")
 
 _BATCH = 8_192
+_BATCH_BYTES = 4 * 1024 * 1024
 
 
 def record_batches(
-    rows: Iterator[tuple[Any, ...]], schema: pa.Schema = ROW_SCHEMA, size: int = _BATCH
+    rows: Iterator[tuple[Any, ...]],
+    schema: pa.Schema = ROW_SCHEMA,
+    size: int = _BATCH,
+    max_bytes: int = _BATCH_BYTES,
 ) -> Iterator[pa.RecordBatch]:
-    """Rows (tuples in ``schema``'s column order) as Arrow record batches of ``size`` rows:
-    memory holds one batch of Python tuples at a time, whatever the number of rows."""
-    while chunk := list(islice(rows, size)):
-        arrays = [
-            pa.array(values, type=field.type)
-            for values, field in zip(zip(*chunk, strict=True), schema, strict=True)
-        ]
-        yield pa.RecordBatch.from_arrays(arrays, schema=schema)
+    """Rows (tuples in ``schema``'s column order) as Arrow record batches of ``size`` rows,
+    or fewer when their ``raw`` lines (the widest column, when it is there) reach
+    ``max_bytes``: memory holds one batch of Python tuples at a time, whatever the number
+    of rows and their width."""
+    measured = schema.names[-1] == "raw"
+    chunk: list[tuple[Any, ...]] = []
+    held = 0
+    for row in rows:
+        chunk.append(row)
+        if measured:
+            held += len(row[-1])
+        if len(chunk) >= size or held >= max_bytes:
+            yield _batch(chunk, schema)
+            chunk, held = [], 0
+    if chunk:
+        yield _batch(chunk, schema)
+
+
+def _batch(chunk: list[tuple[Any, ...]], schema: pa.Schema) -> pa.RecordBatch:
+    arrays = [
+        pa.array(values, type=field.type)
+        for values, field in zip(zip(*chunk, strict=True), schema, strict=True)
+    ]
+    return pa.RecordBatch.from_arrays(arrays, schema=schema)
 
 
 def write_parquet(
