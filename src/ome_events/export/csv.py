@@ -28,6 +28,7 @@ CSV_COLUMNS: tuple[str, ...] = (
     "summary",
     "snapshot",
     "server",
+    "tag",
 )
 
 # A cell starting with one of these is a formula (or becomes one) in Excel, LibreOffice and
@@ -62,7 +63,8 @@ def event_record(
     """The event as a flat row of strings, keyed by :data:`CSV_COLUMNS`.
 
     ``time`` is ISO 8601 with milliseconds, in the log's own offset, or converted to ``tz``.
-    ``cause``, ``vhost``, ``app``, ``stream`` and ``snapshot`` are ``""`` when absent;
+    ``cause``, ``vhost``, ``app``, ``stream``, ``snapshot`` and ``tag`` (the plain server
+    log's) are ``""`` when absent;
     ``snapshot`` is the snapshot as compact JSON (:func:`json_line`). With a ``redactor``,
     IP addresses are masked in every column. Text is as in the log: control characters
     are left for the writer to handle.
@@ -83,6 +85,7 @@ def event_record(
         "summary": event.summary,
         "snapshot": "" if snapshot is None else json_line(snapshot)[:-1].decode(),
         "server": event.server or "",
+        "tag": event.tag or "",
     }
     if redactor is not None:
         record = {key: redactor.text(value) for key, value in record.items()}
