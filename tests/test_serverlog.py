@@ -574,6 +574,14 @@ class TestCommands:
         frame = pd.read_parquet(out)
         assert len(frame) == sum(1 for _ in read_events(logs))
         assert (frame["key_frame_interval_s"].dropna() > 0).any()
+        assert set(frame["tag"].dropna()) == {e.tag for e in read_events(logs)}
+        csv_out = tmp_path / "out.csv"
+        assert run("export", "-o", str(csv_out), str(logs)).returncode == 0
+        import csv
+
+        with open(csv_out, newline="") as stream:
+            rows = list(csv.DictReader(stream))
+        assert [row["tag"] for row in rows] == [e.tag for e in read_events(logs)]
 
     def test_dataframe(self, logs: Path) -> None:
         pytest.importorskip("pandas")
