@@ -58,11 +58,11 @@ def ensure_tools(install: bool) -> dict[str, str]:
     return missing
 
 
-def lnav_home() -> Path:
+def lnav_home(format_file: Path = LNAV_FORMAT) -> Path:
     """A HOME with our lnav format installed, so the user's own lnav setup is untouched."""
     home = Path(tempfile.mkdtemp(prefix="ome-events-lnav-"))
     subprocess.run(
-        ["lnav", "-i", str(LNAV_FORMAT)],
+        ["lnav", "-i", str(format_file)],
         env={**os.environ, "HOME": str(home)},
         capture_output=True,
         check=True,

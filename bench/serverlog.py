@@ -40,8 +40,10 @@ from _corpus import corpus_file  # noqa: E402
 from ome_events.filters import EventFilter  # noqa: E402
 from ome_events.formats.serverlog import set_server_zone  # noqa: E402
 from ome_events.model import Level  # noqa: E402
+from peers import ensure_tools, lnav_home  # noqa: E402
 
 OME_EVENTS = str(Path(sys.executable).parent / "ome-events")
+LNAV_SERVER_FORMAT = ROOT / "src" / "ome_events" / "lnav" / "ome_server_log.json"
 
 
 def server_log_file(records: int) -> Path:
@@ -109,6 +111,27 @@ def main() -> None:
     os.environ.update(env_tz)
     add("server log: ome-events tail -n 10", lambda: run([OME_EVENTS, "tail", "-n", "10",
                                                           str(plain)]), size)  # fmt: skip
+    # All warnings and worse, each tool printing them: ome-events' records as JSON lines,
+    # lnav's (with our format) as raw text, grep's first lines only (no continuation lines).
+    add("server log: ome-events tail -n all --level warning --json",
+        lambda: run([OME_EVENTS, "tail", "-n", "all", "--level", "warning", "--json",
+                     str(plain)]), size)  # fmt: skip
+    lnav = lnav_home(LNAV_SERVER_FORMAT) if "lnav" not in ensure_tools(install=False) else None
+    if lnav is None:
+        print("lnav not installed (apt-get install lnav; bench/peers.py installs it): skipped")
+    else:
+        lnav_env = {**os.environ, "HOME": str(lnav), "TZ": "UTC"}
+        query = ";SELECT log_raw_text FROM ome_server_log WHERE log_level >= 'warning'"
+
+        def lnav_warnings() -> int:
+            done = subprocess.run(["lnav", "-n", "-c", query, str(plain)], env=lnav_env,
+                                  capture_output=True, check=False)  # fmt: skip
+            return done.stdout.count(b"\n") - 1  # the column name
+
+        add("lnav (SQL): the same warnings (reference)", lnav_warnings, size)
+    add("GNU grep -cE: first lines of W, E, C records (reference)",
+        lambda: int(subprocess.run(["grep", "-cE", r"^\[[^]]*\] [WEC] ", str(plain)],
+                                   capture_output=True, check=False).stdout), size)  # fmt: skip
     for tool, command in (
         ("GNU grep -c '^\\[' (reference)", ["grep", "-c", "^\\[", str(plain)]),
         ("GNU wc -l (reference)", ["wc", "-l", str(plain)]),
@@ -122,10 +145,11 @@ def main() -> None:
     print(f"server log: {args.records:,} records, {size / 1e6:.1f} MB;"
           f" events.log: {json_lines:,} lines, {events_log.stat().st_size / 1e6:.1f} MB;"
           f" Python {sys.version.split()[0]}")  # fmt: skip
-    print(f"{'case':<44} {'seconds':>8} {'MB/s':>8} {'records/s':>11}")
+    print(f"{'case':<58} {'seconds':>8} {'MB/s':>8} {'records/s':>11} {'answers':>9}")
     for name, seconds, count, nbytes in rows:
         per_record = f"{count / seconds:>11,.0f}" if "read_events" in name else f"{'':>11}"
-        print(f"{name:<44} {seconds:>8.3f} {nbytes / seconds / 1e6:>8.1f} {per_record}")
+        print(f"{name:<58} {seconds:>8.3f} {nbytes / seconds / 1e6:>8.1f} {per_record}"
+              f" {count:>9,}")  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -734,6 +734,91 @@ class TestFilteredReading:
         ]
         assert (gated.offset, gated.line) == (plain.offset, plain.line)
 
+    # Records as OME writes them (no prefix), mostly below the filter: what the chunk-level
+    # search of the wanted records (RecordDecoder._scan) reads.
+    _PLAIN_STAMPS = st.sampled_from([
+        b"2025-03-26 05:21:46.315", b"2025-03-26 05:21:47.001", b"2025-03-26 05:22:00.999",
+        b"03-26 05:21:46.315", b"2025-02-30 01:00:00.000", b"2025-03-26 05:21:61.000",
+    ])  # fmt: skip
+    _PLAIN_MORE = st.sampled_from([
+        b"  track 1: H264", b"[Client] 127.0.0.1 ] W x", b"", b"\r", b"\tVideo Track #0",
+        b"[2025-03-26 05:21:46.315] W no thread here |", b"[2025-03-26 05:21:46.315] E [T:1]",
+        b"ome-1  | [2025-03-26 05:21:46.315] W [T:1] X | prefixed", "r\u00e9sum\u00e9".encode(),
+        b"\x1b[31m[2025-03-26 05:21:46.315] E [T:2] Col | coloured",
+    ])  # fmt: skip
+
+    @staticmethod
+    @st.composite
+    def _plain_records(draw: st.DrawFn) -> bytes:
+        cls = TestFilteredReading
+        lines = []
+        for _ in range(draw(st.integers(1, 60))):
+            letter = draw(st.sampled_from([b"D"] * 6 + [b"I"] * 6 + [b"W", b"E", b"C"]))
+            stamp = draw(cls._PLAIN_STAMPS) if draw(st.integers(0, 30)) == 0 else (
+                b"2025-03-26 05:21:4" + str(draw(st.integers(0, 9))).encode() + b".000"
+            )  # fmt: skip
+            lines.append(
+                b"[" + stamp + b"] " + letter + b" "
+                + draw(st.sampled_from([b"[AW-MR0:12]", b"77", b"[x]"]))
+                + draw(st.sampled_from([b" MediaRouter |", b" Tag  |", b"|", b" RTMPProvider |"]))
+                + b" message ] W [T:1] #default#app/s1"
+            )  # fmt: skip
+            if draw(st.integers(0, 3)) == 0:
+                lines += draw(st.lists(cls._PLAIN_MORE, max_size=3))
+        ending = draw(st.sampled_from([b"\n", b"\r\n"]))
+        return ending.join(lines) + ending
+
+    @settings(max_examples=300, deadline=None)
+    @given(
+        _plain_records(),
+        st.sampled_from(["warning", "error", "critical", "info"]),
+        st.lists(st.integers(1, 3000), max_size=6),
+    )
+    def test_wanted_records_found_chunk_by_chunk(
+        self, data: bytes, level: str, cuts: list[int]
+    ) -> None:
+        """A filter on the level alone finds the wanted records of a chunk at once and
+        passes over the rest unread: the same events, bad lines and position as decoding
+        every record and filtering the events, however the bytes come in."""
+        from ome_events.filters import EventFilter
+        from ome_events.model import Level
+
+        wanted = EventFilter(min_level=Level.lookup(level))
+        plain = LineDecoder(file="f", errors="collect", max_errors=10_000)
+        expected = [e for e in plain.feed(data) + plain.close() if wanted(e)]
+        gated = LineDecoder(file="f", errors="collect", max_errors=10_000, keep=wanted.head_test())
+        got: list[ome_events.Event] = []
+        position = 0
+        for cut in sorted(cuts):
+            got += gated.feed(data[position:cut])
+            position = max(position, cut)
+        got += gated.feed(data[position:]) + gated.idle() + gated.close()
+        assert [e for e in got if wanted(e)] == expected
+        assert [e.origin for e in got if wanted(e)] == [e.origin for e in expected]
+        assert [(e.offset, e.line, e.reason) for e in gated.errors] == [
+            (e.offset, e.line, e.reason) for e in plain.errors
+        ]
+        assert (gated.offset, gated.line) == (plain.offset, plain.line)
+
+    def test_the_chunk_search_is_taken(self) -> None:
+        """A day of a busy server's log read with --level warning: most chunks are searched
+        whole, and the events are those of the plain way."""
+        from ome_events.filters import EventFilter
+        from ome_events.model import Level
+
+        data = ServerLog(seed=5).day(hours=0.5, streams=8).text().encode()
+        wanted = EventFilter(min_level=Level.WARNING)
+        plain = LineDecoder(file="f")
+        expected = [e for e in plain.feed(data) + plain.close() if wanted(e)]
+        gated = LineDecoder(file="f", keep=wanted.head_test())
+        got = []
+        for start in range(0, len(data), 4096):
+            got += gated.feed(data[start : start + 4096])
+        got += gated.close()
+        assert [e for e in got if wanted(e)] == expected and expected
+        records = gated._records
+        assert records is not None and records.scanned > len(data) // 4096 // 2
+
 
 class TestFastPaths:
     """Reading from the end (``tail -n``) and seeking a time (``--since``) give exactly what

@@ -225,7 +225,7 @@ class EventFilter:
         record = _record_test(fields.level, fields.tag)
         if line is None and record is None:
             return None
-        return HeadTest(line, record)
+        return HeadTest(line, record, by_level=fields.tag is None)
 
     def _compile(self) -> Callable[[Event], bool]:
         # One small test per criterion that is set, cheapest first; names are memoised, so

@@ -42,11 +42,14 @@ class HeadTest(NamedTuple):
     typed, with these top-level strings (a :class:`~ome_events.formats.enterprise.LineHead`)
     cannot be wanted. ``record(level, tag)``: False when a server log record of this level
     (``"Warning"``) and tag (``""`` for none) cannot be wanted, which its first line shows
-    before the record is typed or its continuation lines are kept.
+    before the record is typed or its continuation lines are kept. ``by_level``: ``record``
+    depends on the level alone (a decoder can then look for the wanted records' first lines
+    in a whole chunk at once).
     """
 
     line: Callable[[Any], bool] | None
     record: Callable[[str, str], bool] | None
+    by_level: bool = False
 
 
 _fromisoformat = datetime.fromisoformat

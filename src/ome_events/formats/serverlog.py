@@ -88,6 +88,21 @@ _GATE = re.compile(
     rb" (?:\[[^\]]*:\d{1,20}\]|\d{1,20})"
     rb"(?: ([^|]*))?\|"
 )
+# The same in a whole chunk at once, for records in their plain form (no compose prefix, no
+# colour): a newline, then what _GATE matches, its classes kept within the line. The literal
+# "\n[" lets the regex engine skip from candidate to candidate at the speed of a byte search.
+# Groups: the time to the second, the level letter.
+_PLAIN_HEAD = (
+    rb"\n\[((?:\d{4}-)?\d\d-\d\d \d\d:\d\d:\d\d)\.\d{3}\] ([DIWEC])"
+    rb" (?:\[[^\]\n]*:\d{1,20}\]|\d{1,20})(?: [^|\n]*)?\|"
+)
+_PLAIN_HEADS = re.compile(_PLAIN_HEAD)
+# The times of those lines, and of any line that starts like one (more lines, never fewer:
+# enough to know that every record's time is possible). Twice as fast as _PLAIN_HEADS.
+_PLAIN_STAMPS = re.compile(rb"\n\[((?:\d{4}-)?\d\d-\d\d \d\d:\d\d:\d\d)\.\d{3}\] ")
+# A line that may start a record in another form (a compose prefix, a colour): such a chunk
+# is read line by line.
+_OTHER_HEADS = re.compile(rb"\n(?:\x1b|[\w][\w.-]*\s+\|)")
 _LETTER_LEVELS = {letter.encode(): level for letter, level in _LEVELS.items()}
 _VERDICTS_MAX = 10_000
 _GATE_REST = 16
@@ -667,6 +682,17 @@ class RecordDecoder:
         self._verdicts: dict[tuple[Any, ...], bool] = {}
         self._good_minutes: set[bytes] = set()
         self._gate_rest = 0  # chunks to read without the gate (it did not pay)
+        # A filter on the level alone: the chunk's records of the wanted levels are found at
+        # once, the others passed over without looking at their lines (see _scan).
+        self._wanted_heads: re.Pattern[bytes] | None = None
+        gate = self._gate
+        if gate is not None and keep is not None and keep.by_level:
+            letters = bytes(ord(letter) for letter, level in _LEVELS.items() if gate(level, ""))
+            if len(letters) < len(_LEVELS):
+                self._wanted_heads = re.compile(
+                    _PLAIN_HEAD.replace(b"([DIWEC])", b"([" + (letters or b"^\\s\\S") + b"])")
+                )
+        self.scanned = 0  # chunks read by _scan (for tests)
         self.shadow = shadow
         self.zone = zone or server_zone()
         self._fixed = fixed_offset(self.zone)
@@ -716,18 +742,27 @@ class RecordDecoder:
             if end < 0:
                 self._hold(data)
             else:
-                complete: list[bytes | int] = list(data[:end].split(b"\n"))
-                if self._pending_size:  # the first piece ends the line held so far
-                    first = complete[0]
-                    assert isinstance(first, bytes)
+                start = 0
+                if self._pending_size:  # the first line ends the line held so far
+                    cut = data.find(b"\n")
+                    first = data[:cut]
                     if self._skipping:  # too long: only its size is left of it
-                        complete[0] = self._pending_size + len(first)
+                        lines.append(self._pending_size + len(first))
                     else:
-                        complete[0] = b"".join([*self._pending, first])
+                        lines.append(b"".join([*self._pending, first]))
                     self._pending = []
                     self._pending_size = 0
                     self._skipping = False
-                lines += complete
+                    start = cut + 1
+                if start <= end:  # the lines after it
+                    region = data[start:end]
+                    if self._wanted_heads is not None and not self._gate_rest:
+                        self._take(lines, events, newline=1)
+                        lines = []
+                        if not self._scan(region, events):
+                            lines = list(region.split(b"\n"))
+                    else:
+                        lines += region.split(b"\n")
                 self._hold(data[end + 1 :])
         self._take(lines, events, newline=1)
         return events
@@ -767,6 +802,84 @@ class RecordDecoder:
         self._finish(events)
         self._after_idle = True
         return events
+
+    def _scan(self, region: bytes, events: list[Event]) -> bool:
+        """Whole lines (``region``, its last newline excluded) under a filter on the level
+        alone: the records of the wanted levels are found in the whole region at once and
+        read the plain way (``_take``); the others are passed over without looking at their
+        lines, their times checked in bulk. False, with nothing done, when the region is not
+        one this applies to (the caller reads it line by line): records in another form, a
+        line that is not ASCII, no record open before it, a time that is not possible (the
+        plain way reports it), or mostly wanted records. Nothing it reads can be a bad line."""
+        record = self._record
+        wanted_heads = self._wanted_heads
+        if (
+            record is None
+            or self._unread
+            or wanted_heads is None
+            or len(region) > self.max_line_bytes
+            or not region.isascii()
+        ):
+            return False
+        text = b"\n" + region  # every line, the first included, after a newline
+        if _OTHER_HEADS.search(text) is not None:
+            return False
+        stamps = _PLAIN_STAMPS.findall(text)  # (at least every record's)
+        for second in set(stamps):
+            if self._stamp_error(second + b".000") is not None:
+                return False
+        stamp = record[0][1]  # the open record ends here (its event, or its time checked)
+        if self._stamp_error(stamp if isinstance(stamp, bytes) else stamp.encode()) is not None:
+            return False  # the plain way reports it
+        # (So nothing read here can be a bad line: the errors="raise" policy is kept too.)
+        wanted = [match.start() for match in wanted_heads.finditer(text)]
+        if len(wanted) * 8 > len(stamps):
+            return False
+        self.scanned += 1
+        # (Positions are those of the region: a line starting at p follows text[p] == "\n".)
+        end = len(region) + 1  # past the region's last newline
+        base_offset, position, number = self._offset, 0, self._line
+        segments: list[tuple[int, int]] = []
+        if record[3] is not None:  # the open record is wanted: its continuation lines
+            first = _PLAIN_HEADS.search(text)
+            if first is None or first.start() > 0:
+                segments.append((0, end if first is None else first.start()))
+        for start in wanted:
+            after = _PLAIN_HEADS.search(text, start + 1)
+            segments.append((start, end if after is None else after.start()))
+        for start, stop in segments:
+            if start > position:  # passed over: records that are not wanted
+                self._pass_over(events, base_offset + position, number, None)
+                number += region.count(b"\n", position, start)
+                position = start
+            self._offset, self._line = base_offset + position, number
+            self._take(list(region[start : stop - 1].split(b"\n")), events, newline=1)
+            position, number = stop, self._line
+        if position < end:  # the rest: records passed over (or lines of one)
+            last = _last_head(text, position)
+            if last is not None:  # it stays open, passed over
+                line_end = region.find(b"\n", last)
+                head = _GATE.match(region[last : None if line_end < 0 else line_end])
+                assert head is not None  # a plain head is one for _GATE
+                before = region.count(b"\n", position, last)
+                self._pass_over(events, base_offset + position, number,
+                                (head, base_offset + last, number + before, None, 0))  # fmt: skip
+                self._after_idle = False
+                number, position = number + before, last
+            # (The last line's newline is past the region's end.)
+            number += region.count(b"\n", position) + 1
+        self._offset, self._line = base_offset + end, number
+        return True
+
+    def _pass_over(
+        self, events: list[Event], offset: int, number: int, replacement: _Record | None
+    ) -> None:
+        """Records passed over start at ``offset`` (line ``number``): the open record ends
+        there (a wanted one gives its event; a passed-over one was checked in bulk)."""
+        if self._record is not None and self._record[3] is not None:
+            self._offset, self._line = offset, number
+            self._finish(events)
+        self._record = replacement
 
     def _take(self, lines: list[bytes | int], events: list[Event], newline: int) -> None:
         # The hot loop: locals, the position written back before anything can raise.
@@ -923,16 +1036,22 @@ class RecordDecoder:
         return None
 
     def _check_time(self, match: re.Match[Any], start: int, number: int) -> ParseError | None:
-        """The time of a record passed over: None when it is possible, else its ParseError.
-        Checked once per minute (and second digits), as record_time would check it."""
-        stamp: bytes = match[1]
+        """The time of a record passed over: None when it is possible, else its ParseError
+        (located)."""
+        failure = self._stamp_error(match[1])
+        return None if failure is None else self._located(failure, match, start, number)
+
+    def _stamp_error(self, stamp: bytes) -> ParseError | None:
+        """Why a record's time (``2025-03-26 05:21:46.315``, or without the year) is not
+        possible, or None. Checked once per minute (and the second's digits), as record_time
+        would check it."""
         minute = stamp[:-7]
         if minute in self._good_minutes and stamp[-6:-4] < b"60":
             return None
         try:
             record_time(stamp.decode(), self.zone, self.year_of, self._fixed)
         except ParseError as failure:
-            return self._located(failure, match, start, number)
+            return failure
         if stamp[-18:-13] != b"02-29":  # a year-less 29 February depends on the year
             if len(self._good_minutes) >= _VERDICTS_MAX:
                 self._good_minutes.clear()
@@ -959,6 +1078,20 @@ class RecordDecoder:
             self._unread = list(rest)
             raise error
         passed_over(error, self.policy, self.errors, self.max_errors, self.on_error)
+
+
+def _last_head(text: bytes, start: int) -> int | None:
+    """Where the last record's first line (plain form) of ``text`` at or after ``start``
+    begins (positions of the region ``text`` is a newline and)."""
+    position = len(text)
+    while True:
+        position = text.rfind(b"\n[", start, position)
+        if position < 0:
+            return None
+        if _PLAIN_HEADS.match(text, position) is not None:
+            return position
+        if position == start:
+            return None
 
 
 def _excerpt(line: bytes) -> str:
