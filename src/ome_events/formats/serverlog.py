@@ -757,10 +757,15 @@ class RecordDecoder:
                 if start <= end:  # the lines after it
                     region = data[start:end]
                     if self._wanted_heads is not None and not self._gate_rest:
+                        rest: bytes | None = region
+                        if self._record is None:  # _scan goes on from an open record
+                            cut = region.find(b"\n")
+                            lines.append(region if cut < 0 else region[:cut])
+                            rest = None if cut < 0 else region[cut + 1 :]
                         self._take(lines, events, newline=1)
                         lines = []
-                        if not self._scan(region, events):
-                            lines = list(region.split(b"\n"))
+                        if rest is not None and not self._scan(rest, events):
+                            lines = list(rest.split(b"\n"))
                     else:
                         lines += region.split(b"\n")
                 self._hold(data[end + 1 :])
