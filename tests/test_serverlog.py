@@ -768,22 +768,28 @@ class TestFilteredReading:
         ending = draw(st.sampled_from([b"\n", b"\r\n"]))
         return ending.join(lines) + ending
 
-    @settings(max_examples=300, deadline=None)
+    @settings(max_examples=400, deadline=None)
     @given(
         _plain_records(),
-        st.sampled_from(["warning", "error", "critical", "info"]),
+        st.sampled_from([None, "warning", "error", "critical", "info"]),
+        st.lists(st.sampled_from(["RTMPProvider", "tag", "Media*", "!MediaRouter", ""]),
+                 max_size=2),
         st.lists(st.integers(1, 3000), max_size=6),
-    )
+    )  # fmt: skip
     def test_wanted_records_found_chunk_by_chunk(
-        self, data: bytes, level: str, cuts: list[int]
+        self, data: bytes, level: str | None, tags: list[str], cuts: list[int]
     ) -> None:
-        """A filter on the level alone finds the wanted records of a chunk at once and
+        """A filter on the level or the tag finds the wanted records of a chunk at once and
         passes over the rest unread: the same events, bad lines and position as decoding
         every record and filtering the events, however the bytes come in."""
         from ome_events.filters import EventFilter
         from ome_events.model import Level
 
-        wanted = EventFilter(min_level=Level.lookup(level))
+        if level is None and not tags:
+            level = "warning"
+        wanted = EventFilter(
+            min_level=None if level is None else Level.lookup(level), tags=tuple(tags)
+        )
         plain = LineDecoder(file="f", errors="collect", max_errors=10_000)
         expected = [e for e in plain.feed(data) + plain.close() if wanted(e)]
         gated = LineDecoder(file="f", errors="collect", max_errors=10_000, keep=wanted.head_test())
@@ -800,14 +806,17 @@ class TestFilteredReading:
         ]
         assert (gated.offset, gated.line) == (plain.offset, plain.line)
 
-    def test_the_chunk_search_is_taken(self) -> None:
-        """A day of a busy server's log read with --level warning: most chunks are searched
-        whole, and the events are those of the plain way."""
+    @pytest.mark.parametrize("by", ["level", "tag"])
+    def test_the_chunk_search_is_taken(self, by: str) -> None:
+        """A day of a busy server's log read with --level warning or --tag: most chunks are
+        searched whole, and the events are those of the plain way."""
         from ome_events.filters import EventFilter
         from ome_events.model import Level
 
         data = ServerLog(seed=5).day(hours=0.5, streams=8).text().encode()
-        wanted = EventFilter(min_level=Level.WARNING)
+        wanted = (
+            EventFilter(min_level=Level.WARNING) if by == "level" else EventFilter(tags=("Api*",))
+        )
         plain = LineDecoder(file="f")
         expected = [e for e in plain.feed(data) + plain.close() if wanted(e)]
         gated = LineDecoder(file="f", keep=wanted.head_test())

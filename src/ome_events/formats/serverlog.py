@@ -91,10 +91,10 @@ _GATE = re.compile(
 # The same in a whole chunk at once, for records in their plain form (no compose prefix, no
 # colour): a newline, then what _GATE matches, its classes kept within the line. The literal
 # "\n[" lets the regex engine skip from candidate to candidate at the speed of a byte search.
-# Groups: the time to the second, the level letter.
+# Groups: the time to the second, the level letter, the tag (as _GATE's).
 _PLAIN_HEAD = (
     rb"\n\[((?:\d{4}-)?\d\d-\d\d \d\d:\d\d:\d\d)\.\d{3}\] ([DIWEC])"
-    rb" (?:\[[^\]\n]*:\d{1,20}\]|\d{1,20})(?: [^|\n]*)?\|"
+    rb" (?:\[[^\]\n]*:\d{1,20}\]|\d{1,20})(?: ([^|\n]*))?\|"
 )
 _PLAIN_HEADS = re.compile(_PLAIN_HEAD)
 # The times of those lines, and of any line that starts like one (more lines, never fewer:
@@ -682,8 +682,11 @@ class RecordDecoder:
         self._verdicts: dict[tuple[Any, ...], bool] = {}
         self._good_minutes: set[bytes] = set()
         self._gate_rest = 0  # chunks to read without the gate (it did not pay)
-        # A filter on the level alone: the chunk's records of the wanted levels are found at
-        # once, the others passed over without looking at their lines (see _scan).
+        # A filter on the level or the tag: the chunk's wanted records are found at once, the
+        # others passed over without looking at their lines (see _scan); on the level alone,
+        # by a search for the first lines of the wanted levels.
+        self._chunked = self._gate is not None
+        self._searches: dict[tuple[bytes, tuple[bytes, ...]], re.Pattern[bytes]] = {}
         self._wanted_heads: re.Pattern[bytes] | None = None
         gate = self._gate
         if gate is not None and keep is not None and keep.by_level:
@@ -756,7 +759,7 @@ class RecordDecoder:
                     start = cut + 1
                 if start <= end:  # the lines after it
                     region = data[start:end]
-                    if self._wanted_heads is not None and not self._gate_rest:
+                    if self._chunked and not self._gate_rest:
                         rest: bytes | None = region
                         if self._record is None:  # _scan goes on from an open record
                             cut = region.find(b"\n")
@@ -809,19 +812,17 @@ class RecordDecoder:
         return events
 
     def _scan(self, region: bytes, events: list[Event]) -> bool:
-        """Whole lines (``region``, its last newline excluded) under a filter on the level
-        alone: the records of the wanted levels are found in the whole region at once and
-        read the plain way (``_take``); the others are passed over without looking at their
-        lines, their times checked in bulk. False, with nothing done, when the region is not
+        """Whole lines (``region``, its last newline excluded) under a filter on the level or
+        the tag: the wanted records are found in the whole region at once and read the plain
+        way (``_take``); the others are passed over without looking at their lines, their
+        times checked in bulk. False, with nothing done, when the region is not
         one this applies to (the caller reads it line by line): records in another form, a
         line that is not ASCII, no record open before it, a time that is not possible (the
         plain way reports it), or mostly wanted records. Nothing it reads can be a bad line."""
         record = self._record
-        wanted_heads = self._wanted_heads
         if (
             record is None
             or self._unread
-            or wanted_heads is None
             or len(region) > self.max_line_bytes
             or not region.isascii()
         ):
@@ -829,16 +830,31 @@ class RecordDecoder:
         text = b"\n" + region  # every line, the first included, after a newline
         if _OTHER_HEADS.search(text) is not None:
             return False
-        stamps = _PLAIN_STAMPS.findall(text)  # (at least every record's)
-        for second in set(stamps):
+        wanted_heads = self._wanted_heads
+        if wanted_heads is not None:  # the level alone
+            stamps = _PLAIN_STAMPS.findall(text)  # (at least every record's)
+            seconds, count = set(stamps), len(stamps)
+        else:  # the level and the tag: which of the chunk's (level, tag) pairs are wanted
+            heads = _PLAIN_HEADS.findall(text)
+            seconds, count = {second for second, _, _ in heads}, len(heads)
+            pairs = {(letter, tag or None) for _, letter, tag in heads}
+        for second in seconds:
             if self._stamp_error(second + b".000") is not None:
                 return False
         stamp = record[0][1]  # the open record ends here (its event, or its time checked)
         if self._stamp_error(stamp if isinstance(stamp, bytes) else stamp.encode()) is not None:
             return False  # the plain way reports it
         # (So nothing read here can be a bad line: the errors="raise" policy is kept too.)
-        wanted = [match.start() for match in wanted_heads.finditer(text)]
-        if len(wanted) * 8 > len(stamps):
+        if wanted_heads is not None:
+            wanted = [match.start() for match in wanted_heads.finditer(text)]
+        else:
+            chosen = [pair for pair in pairs if self._wants(pair)]
+            wanted = [
+                match.start()
+                for match in self._heads_of(chosen).finditer(text)
+                if self._wants(match.group(2, 3))
+            ] if chosen else []  # fmt: skip
+        if len(wanted) * 8 > count:
             return False
         self.scanned += 1
         # (Positions are those of the region: a line starting at p follows text[p] == "\n".)
@@ -1000,6 +1016,29 @@ class RecordDecoder:
             error = self._emit(record, events)
             if error is not None:
                 self._report(error, events, [])
+
+    def _heads_of(self, pairs: list[tuple[bytes, bytes | None]]) -> re.Pattern[bytes]:
+        """A search for the first lines of these (level letter, tag) pairs, and perhaps a
+        few others (the letters' and tags' every combination: the verdict sorts them)."""
+        letters = bytes(sorted({letter[0] for letter, _ in pairs}))
+        tags = sorted({tag or b"" for _, tag in pairs})
+        key = (letters, tuple(tags))
+        pattern = self._searches.get(key)
+        if pattern is None:
+            tag_part = b"|".join(re.escape(tag) for tag in tags)
+            if len(self._searches) >= 64:
+                self._searches.clear()
+            pattern = self._searches[key] = re.compile(
+                _PLAIN_HEAD.replace(b"([DIWEC])", b"([" + letters + b"])").replace(
+                    rb"(?: ([^|\n]*))?\|", b"(?: (" + tag_part + rb"))?\|"
+                )
+            )
+        return pattern
+
+    def _wants(self, key: tuple[Any, ...]) -> bool:
+        """The filter's verdict on a record of this level letter and tag (memoised)."""
+        wanted = self._verdicts.get(key)
+        return self._judge(key) if wanted is None else wanted
 
     def _judge(self, key: tuple[Any, ...]) -> bool:
         """Whether the filter may want a record of this level letter and tag (as _GATE has
