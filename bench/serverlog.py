@@ -9,6 +9,9 @@ One run, the same machine, the best of ``--repeat`` for each case:
   events; the same with ``--level warning`` (records passed over before their events are
   built) and ``tail -n 10`` through the command line;
 * ``read_events`` over an events.log of about the same size in bytes (bench/_corpus.py);
+* all warnings and worse through the whole command, beside lnav (SQL over our format, in a
+  HOME of its own; skipped with a message when lnav is not installed: ``bench/peers.py``
+  installs it) and GNU ``grep -cE`` looking for the same first lines;
 * the references: GNU ``grep -c`` (counts the records' first lines) and ``wc -l`` over the
   server log, GNU ``tail -n 10``.
 
