@@ -6,8 +6,8 @@ One run, the same machine, the best of ``--repeat`` for each case:
 
 * ``read_events`` over a generated server log of ``--records`` records (a busy server: 200
   streams' statistics lines every 10 s, HTTP dumps over several lines, errors), as typed
-  events; the same with ``--level warning`` (records passed over before their events are
-  built) and ``tail -n 10`` through the command line;
+  events; the same with ``--level warning`` and with ``--tag`` (records passed over before
+  their events are built), and ``tail -n 10`` through the command line;
 * ``read_events`` over an events.log of about the same size in bytes (bench/_corpus.py);
 * all warnings and worse through the whole command, beside lnav (SQL over our format, in a
   HOME of its own; skipped with a message when lnav is not installed: ``bench/peers.py``
