@@ -948,14 +948,8 @@ class RecordDecoder:
                         kept += 1
                     else:  # passed over: only its time will be checked
                         passed += 1
-                        self._after_idle = False
-                        previous = self._record
-                        self._record = (head, start, number - 1, None, 0)
-                        if previous is not None:
-                            error = self._emit(previous, events)
-                            if error is not None:
-                                self._offset, self._line = offset, number
-                                self._report(error, events, lines[index + 1 :])
+                        self._open((head, start, number - 1, None, 0), events, lines, index,
+                                   offset, number)  # fmt: skip
                         continue
                 elif self._record is not None and self._record[3] is None and raw_line.isascii():
                     continue  # an ASCII line _GATE does not match continues the record
@@ -969,14 +963,8 @@ class RecordDecoder:
                 match_head(text) if first == "[" or first == "\x1b" or "|" in text[:80] else None
             )
             if match is not None:
-                self._after_idle = False
-                previous = self._record
-                self._record = (match, start, number - 1, [], len(raw_line))
-                if previous is not None:
-                    error = self._emit(previous, events)
-                    if error is not None:
-                        self._offset, self._line = offset, number
-                        self._report(error, events, lines[index + 1 :])
+                self._open((match, start, number - 1, [], len(raw_line)), events, lines, index,
+                           offset, number)  # fmt: skip
                 continue
             record = self._record
             if record is not None:
@@ -1009,6 +997,25 @@ class RecordDecoder:
             # The filter wants most records: matching their first line twice costs more
             # than the gate saves. Read the next chunks without it, then look again.
             self._gate_rest = _GATE_REST
+
+    def _open(
+        self,
+        record: _Record,
+        events: list[Event],
+        lines: list[bytes | int],
+        index: int,
+        offset: int,
+        number: int,
+    ) -> None:
+        """A record starts at ``lines[index]``: the one before it is complete."""
+        self._after_idle = False
+        previous = self._record
+        self._record = record
+        if previous is not None:
+            error = self._emit(previous, events)
+            if error is not None:
+                self._offset, self._line = offset, number
+                self._report(error, events, lines[index + 1 :])
 
     def _finish(self, events: list[Event]) -> None:
         record = self._record
