@@ -199,7 +199,8 @@ class EventFilter:
         ``test.line(head)`` (a :class:`~ome_events.parse.LineHead`) is True exactly when the
         event of a line with these top-level strings passes the level, category, type,
         cause, source and summary criteria; ``test.record(level, tag)`` is False when a
-        server log record of this level and tag fails the level or tag criteria.
+        server log record of this level and tag fails the level or tag criteria;
+        ``test.by_level`` says that ``record`` looks at the level alone.
         """
         fields = self._fields
         tests: list[Callable[[LineHead], bool]] = []
