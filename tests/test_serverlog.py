@@ -624,6 +624,32 @@ def plain_log(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder
 
 
+def assert_filtered_reading_is_plain(
+    data: bytes, wanted: object, cuts: list[int], *, idle: bool = False
+) -> None:
+    """Decoding with the filter's head test, the bytes cut at ``cuts`` (and the input quiet
+    at the end, with ``idle``), gives what decoding everything and filtering the events gives:
+    the same events and origins, bad lines and resume position."""
+    from ome_events.filters import EventFilter
+
+    assert isinstance(wanted, EventFilter)
+    plain = LineDecoder(file="f", errors="collect", max_errors=10_000)
+    expected = [e for e in plain.feed(data) + plain.close() if wanted(e)]
+    gated = LineDecoder(file="f", errors="collect", max_errors=10_000, keep=wanted.head_test())
+    got: list[ome_events.Event] = []
+    position = 0
+    for cut in sorted(cuts):
+        got += gated.feed(data[position:cut])
+        position = max(position, cut)
+    got += gated.feed(data[position:]) + (gated.idle() if idle else []) + gated.close()
+    assert [e for e in got if wanted(e)] == expected
+    assert [e.origin for e in got if wanted(e)] == [e.origin for e in expected]
+    assert [(e.offset, e.line, e.reason) for e in gated.errors] == [
+        (e.offset, e.line, e.reason) for e in plain.errors
+    ]
+    assert (gated.offset, gated.line) == (plain.offset, plain.line)
+
+
 class TestFilteredReading:
     """A filter given to the reader passes records over before their events are built: the
     same events as filtering every event afterwards."""
@@ -715,24 +741,7 @@ class TestFilteredReading:
             min_level=None if level is None else Level.lookup(level),
             tags=tuple(tags), categories=tuple(categories),
         )  # fmt: skip
-        plain = LineDecoder(file="f", errors="collect", max_errors=10_000)
-        expected = [e for e in plain.feed(data) + plain.close() if wanted(e)]
-        gated = LineDecoder(file="f", errors="collect", max_errors=10_000, keep=wanted.head_test())
-        got: list[ome_events.Event] = []
-        position = 0
-        for cut in sorted(cuts):
-            got += gated.feed(data[position:cut])
-            position = max(position, cut)
-        got += gated.feed(data[position:]) + gated.close()
-        assert [e for e in got if wanted(e)] == expected
-        assert [(e.origin.offset, e.origin.line) for e in got if wanted(e)] == [  # type: ignore[union-attr]
-            (e.origin.offset, e.origin.line)
-            for e in expected  # type: ignore[union-attr]
-        ]
-        assert [(e.offset, e.line, e.reason) for e in gated.errors] == [
-            (e.offset, e.line, e.reason) for e in plain.errors
-        ]
-        assert (gated.offset, gated.line) == (plain.offset, plain.line)
+        assert_filtered_reading_is_plain(data, wanted, cuts)
 
     # Records as OME writes them (no prefix), mostly below the filter: what the chunk-level
     # search of the wanted records (RecordDecoder._scan) reads.
@@ -790,21 +799,7 @@ class TestFilteredReading:
         wanted = EventFilter(
             min_level=None if level is None else Level.lookup(level), tags=tuple(tags)
         )
-        plain = LineDecoder(file="f", errors="collect", max_errors=10_000)
-        expected = [e for e in plain.feed(data) + plain.close() if wanted(e)]
-        gated = LineDecoder(file="f", errors="collect", max_errors=10_000, keep=wanted.head_test())
-        got: list[ome_events.Event] = []
-        position = 0
-        for cut in sorted(cuts):
-            got += gated.feed(data[position:cut])
-            position = max(position, cut)
-        got += gated.feed(data[position:]) + gated.idle() + gated.close()
-        assert [e for e in got if wanted(e)] == expected
-        assert [e.origin for e in got if wanted(e)] == [e.origin for e in expected]
-        assert [(e.offset, e.line, e.reason) for e in gated.errors] == [
-            (e.offset, e.line, e.reason) for e in plain.errors
-        ]
-        assert (gated.offset, gated.line) == (plain.offset, plain.line)
+        assert_filtered_reading_is_plain(data, wanted, cuts, idle=True)
 
     @pytest.mark.parametrize("by", ["level", "tag"])
     def test_the_chunk_search_is_taken(self, by: str) -> None:
