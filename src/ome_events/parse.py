@@ -41,6 +41,7 @@ from ome_events.formats.enterprise import (
     decode_head,
     may_be_deep,
 )
+from ome_events.formats.partial import PartialLine
 from ome_events.formats.serverlog import RecordDecoder
 from ome_events.model import Event, Origin
 from ome_events.text import excerpt
@@ -206,9 +207,7 @@ class LineDecoder:
         self.shadow = shadow
         self.error_count = 0
         self.errors: list[ParseError] = []
-        self._pending: list[bytes] = []  # the start of a line whose newline has not come
-        self._pending_bytes = 0
-        self._skipping = False  # inside an over-long line: counting, not keeping, its bytes
+        self._partial = PartialLine(max_line_bytes)  # a line whose newline has not come
         self._ready: list[Event] = []  # decoded before a raised error, returned next time
         self._unread = b""  # not yet decoded when an error was raised
         # The format is decided on the first line (formats.detect_format); a server log is
@@ -224,7 +223,7 @@ class LineDecoder:
         if self._records is not None:
             return self._records.buffered
         held = len(self._sniffing) if self._sniffing else 0
-        return sum(map(len, self._pending)) + len(self._unread) + held
+        return self._partial.held + len(self._unread) + held
 
     @property
     def format(self) -> str | None:
@@ -314,26 +313,25 @@ class LineDecoder:
             self._unread = b""
         events = self._ready
         self._ready = []
+        partial = self._partial
         end = data.rfind(b"\n")
         if end < 0:
-            self._hold(data)
+            partial.hold(data)
             return events
         lines = data[:end].split(b"\n")
         tail = data[end + 1 :]
         ascii = data.isascii()  # one scan for the chunk, not one per line
-        if self._pending_bytes:
+        if partial.size:
             # The first line continues the partial line held from earlier chunks.
-            if self._skipping:
-                self._skip_long_line(len(lines[0]), 1, events, lines[1:], tail)
+            first = partial.end(lines[0])
+            if isinstance(first, int):  # too long: only its size is left of it
+                self._skip_long_line(first, 1, events, lines[1:], tail)
                 del lines[0]
             else:
-                self._pending.append(lines[0])
-                lines[0] = b"".join(self._pending)
-                ascii = ascii and lines[0].isascii()
-            self._pending = []
-            self._pending_bytes = 0
+                lines[0] = first
+                ascii = ascii and first.isascii()
         self._decode(lines, events, tail, final=False, ascii=ascii)
-        self._hold(tail)
+        partial.hold(tail)
         return events
 
     def close(self) -> list[Event]:
@@ -350,34 +348,18 @@ class LineDecoder:
             return self._by_records(b"", final=True)
         else:
             events = self.feed(b"")
-        if self._skipping:
-            self._skip_long_line(0, 0, events, [], b"")
-        elif self._pending:
-            line = b"".join(self._pending)
-            self._pending = []
-            self._pending_bytes = 0
-            self._decode([line], events, b"", final=True)
+        if self._partial.size:
+            last = self._partial.end(b"")
+            if isinstance(last, int):
+                self._skip_long_line(last, 0, events, [], b"")
+            else:
+                self._decode([last], events, b"", final=True)
         return events
 
-    def _hold(self, data: bytes) -> None:
-        if not data:
-            return
-        self._pending_bytes += len(data)
-        if self._skipping:
-            return
-        self._pending.append(data)
-        if self._pending_bytes > self.max_line_bytes:
-            # Stop buffering: drop what we have and count the rest of the line as it comes.
-            self._pending = []
-            self._skipping = True
-
     def _skip_long_line(
-        self, last_part: int, newline: int, events: list[Event], rest: list[bytes], tail: bytes
+        self, size: int, newline: int, events: list[Event], rest: list[bytes], tail: bytes
     ) -> None:
-        size = self._pending_bytes + last_part
-        self._skipping = False
-        self._pending = []
-        self._pending_bytes = 0
+        """Report a line of ``size`` bytes that was too long to hold, and go on after it."""
         error = self._too_long(size, self.line, self.offset)
         self.offset += size + newline
         self.line += 1

@@ -37,6 +37,7 @@ from urllib.parse import urlsplit
 from ome_events.errors import ParseError, line_too_long, passed_over
 from ome_events.formats.common import TIME_RANGE, HeadTest, typed_event
 from ome_events.formats.enterprise import LineHead
+from ome_events.formats.partial import PartialLine
 from ome_events.model import Event, Origin
 
 __all__ = [
@@ -706,9 +707,7 @@ class RecordDecoder:
         self._line = line
         # (A record passed over by the filter has the bytes match of _GATE and no lines.)
         self._record: _Record | None = None
-        self._pending: list[bytes] = []  # the start of a line whose newline has not come
-        self._pending_size = 0
-        self._skipping = False  # that line is too long: counted, not kept
+        self._partial = PartialLine(max_line_bytes)  # a line whose newline has not come
         self._ready: list[Event] = []
         self._unread: list[bytes | int] = []  # lines (or skipped lines' sizes) after an error
         self._after_idle = False  # the open record was taken by idle(); no record since
@@ -728,7 +727,7 @@ class RecordDecoder:
     @property
     def buffered(self) -> int:
         """Bytes held that are not part of a complete record yet."""
-        held = sum(map(len, self._pending))
+        held = self._partial.held
         held += sum(len(line) for line in self._unread if isinstance(line, bytes))
         if self._record is not None:
             held += self._offset - self._record[1]
@@ -741,21 +740,15 @@ class RecordDecoder:
         lines = self._unread
         self._unread = []
         if data:
+            partial = self._partial
             end = data.rfind(b"\n")
             if end < 0:
-                self._hold(data)
+                partial.hold(data)
             else:
                 start = 0
-                if self._pending_size:  # the first line ends the line held so far
+                if partial.size:  # the first line ends the line held so far (or its size)
                     cut = data.find(b"\n")
-                    first = data[:cut]
-                    if self._skipping:  # too long: only its size is left of it
-                        lines.append(self._pending_size + len(first))
-                    else:
-                        lines.append(b"".join([*self._pending, first]))
-                    self._pending = []
-                    self._pending_size = 0
-                    self._skipping = False
+                    lines.append(partial.end(data[:cut]))
                     start = cut + 1
                 if start <= end:  # the lines after it
                     region = data[start:end]
@@ -771,32 +764,17 @@ class RecordDecoder:
                             lines = list(rest.split(b"\n"))
                     else:
                         lines += region.split(b"\n")
-                self._hold(data[end + 1 :])
+                partial.hold(data[end + 1 :])
         self._take(lines, events, newline=1)
         return events
 
     def close(self) -> list[Event]:
         """End of input: the last line without a newline, and the record still open."""
         events = self.feed(b"")
-        if self._pending_size:
-            tail: bytes | int = self._pending_size if self._skipping else b"".join(self._pending)
-            self._pending, self._pending_size, self._skipping = [], 0, False
-            self._take([tail], events, newline=0)
+        if self._partial.size:
+            self._take([self._partial.end(b"")], events, newline=0)
         self._finish(events)
         return events
-
-    def _hold(self, data: bytes) -> None:
-        """Keep the start of a line whose newline has not come; past ``max_line_bytes`` only
-        count it (it will be reported, never held whole)."""
-        if not data:
-            return
-        self._pending_size += len(data)
-        if self._skipping:
-            return
-        self._pending.append(data)
-        if self._pending_size > self.max_line_bytes:
-            self._pending = []
-            self._skipping = True
 
     def idle(self) -> list[Event]:
         """The input is quiet at a line's end (a follower at the end of a file): the open
@@ -804,7 +782,7 @@ class RecordDecoder:
         write (a long one as two: its text, then the newline, which leaves a partial line
         here until it comes), so a record is not cut; lines that would still come for it are
         reported as bad lines."""
-        if self._pending_size or self._unread or self._record is None:
+        if self._partial.size or self._unread or self._record is None:
             return []
         events: list[Event] = []
         self._finish(events)
