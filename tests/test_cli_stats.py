@@ -9,12 +9,17 @@ import subprocess
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
+from dateutil import tz as dateutil_tz
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 from tests.helpers.cli import KST_DIR, KST_EVENTS, OME_EVENTS, UTC_DIR, UTC_EVENTS
 from tests.helpers.lines import SAMPLES
 
-from ome_events.cli.stats import bar
+from ome_events import parse_line
+from ome_events.cli.stats import Stats, bar
 
 PATIENCE = 120.0
 
@@ -197,3 +202,71 @@ class TestUsage:
 def test_bar(value: int, largest: int, expected: str) -> None:
     """Bars are proportional in eighths of a cell; any non-zero count shows."""
     assert bar(value, largest, width=4) == expected
+
+
+# Zones with daylight saving, half-hour and 45-minute offsets, a 30-minute DST shift, and
+# local mean times with seconds in their offsets (before 1912 in Paris, 1880 in London).
+_ZONES = [
+    "UTC", "Europe/Berlin", "America/New_York", "Australia/Lord_Howe", "Asia/Kathmandu",
+    "Europe/Paris", "Europe/London", "Pacific/Chatham", "America/St_Johns",
+]  # fmt: skip
+
+
+def _plain_slot(time: datetime, zone: Any, base: int) -> int:
+    """The time bucket of an event, the plain way: convert its time to the zone."""
+    offset = time.astimezone(zone).utcoffset()
+    seconds = time.timestamp() + (offset.total_seconds() if offset is not None else 0)
+    return int(seconds // base)
+
+
+@settings(max_examples=300, deadline=None)
+# Paris left its local mean time (+0:09:21) at 23:50:39 UTC, Monrovia its -0:44:30 at
+# 00:44:30 UTC: inside a minute, so that minute's offset cannot be kept.
+@example(
+    zone_name="Europe/Paris",
+    dateutil_zone=False,
+    base=60,
+    times=[datetime(1911, 3, 10, 23, 50, s, tzinfo=UTC) for s in (20, 50, 10, 59)],
+)
+@example(
+    zone_name="Africa/Monrovia", dateutil_zone=True, base=90,
+    times=[datetime(1972, 1, 7, 0, 44, s, tzinfo=UTC) for s in (0, 29, 31, 59)],
+)  # fmt: skip
+@given(
+    zone_name=st.sampled_from(_ZONES),
+    dateutil_zone=st.booleans(),
+    base=st.sampled_from([60, 90, 3600]),
+    # Instants around the zones' transitions are likely: whole hours and half hours of
+    # March, April, October and November, a few seconds either side, and any instant.
+    times=st.lists(
+        st.one_of(
+            st.builds(
+                lambda year, month, day, hour, minute, second: datetime(
+                    year, month, day, hour, minute, tzinfo=UTC
+                ) + timedelta(seconds=second),
+                st.integers(1900, 2100), st.sampled_from([3, 4, 10, 11]),
+                st.integers(1, 28), st.integers(0, 23), st.sampled_from([0, 15, 30, 45]),
+                st.integers(-3, 3),
+            ),
+            st.datetimes(
+                min_value=datetime(1900, 1, 2), max_value=datetime(8999, 12, 30),
+                timezones=st.just(UTC),
+            ),
+        ),
+        min_size=1, max_size=30,
+    ),
+)  # fmt: skip
+def test_time_buckets_match_the_plain_conversion(
+    zone_name: str, dateutil_zone: bool, base: int, times: list[datetime]
+) -> None:
+    """Counting keeps each UTC minute's zone offset: every event still lands in the bucket
+    that converting its own time gives, across DST changes and odd historical offsets."""
+    zone = dateutil_tz.gettz(zone_name) if dateutil_zone else ZoneInfo(zone_name)
+    stats = Stats(zone, base=base)
+    expected: Counter[int] = Counter()
+    for time in times:
+        head = '{"time":"' + time.isoformat() + '","level":"Info","category":"StreamEvent",'
+        line = head + '"type":"StreamCreated","sourceId":"#default#app/s","summary":"x"}'
+        stats.add(parse_line(line))
+        expected[_plain_slot(time, zone, base)] += 1
+    assert {key: counts[0] for key, counts in stats.slots.items()} == dict(expected)

@@ -6,7 +6,7 @@ import argparse
 import sys
 from collections import Counter
 from collections.abc import Iterable
-from datetime import datetime, timedelta, tzinfo
+from datetime import UTC, datetime, timedelta, tzinfo
 from typing import TYPE_CHECKING, Any
 
 from ome_events.cli.history import History, with_history
@@ -49,6 +49,9 @@ TOP_SOURCES = 10
 BAR_WIDTH = 30
 
 _WALL_EPOCH = datetime(1970, 1, 1)
+# The zone offsets kept, by UTC minute (a day has 1,440).
+_OFFSETS_KEPT = 100_000
+_UNKNOWN = float("nan")  # a minute not looked at yet (never a real offset)
 
 
 #: The command's line in ``ome-events --help``.
@@ -116,6 +119,8 @@ class Stats:
         # bucket index -> [events, warnings (only), errors and worse]
         self.slots: dict[int, list[int]] = {}
         self._ranks: dict[str, int] = {}
+        # UTC minute -> the zone's offset in seconds all through it (None: it changes inside).
+        self._offsets: dict[float, float | None] = {}
 
     def add(self, event: Event) -> None:
         """Count one event."""
@@ -133,9 +138,13 @@ class Stats:
             self.causes[event.cause] += 1
         self.sources[event.source.raw] += 1
         self.servers[event.server or "-"] += 1
-        local = time.astimezone(self.zone)
-        offset = local.utcoffset()
-        seconds = time.timestamp() + (offset.total_seconds() if offset is not None else 0)
+        seconds = time.timestamp()
+        offset = self._offsets.get(minute := seconds // 60, _UNKNOWN)
+        if offset is _UNKNOWN:
+            offset = self._offset_through(minute)
+        if offset is None:  # the zone's offset changes inside this minute: ask for this time
+            offset = self._offset_at(seconds)
+        seconds += offset
         slot = self.slots.get(key := int(seconds // self.base))
         if slot is None:
             slot = self.slots[key] = [0, 0, 0]
@@ -147,6 +156,22 @@ class Stats:
             slot[1] += 1
         elif rank > 3:
             slot[2] += 1
+
+    def _offset_at(self, seconds: float) -> float:
+        """The zone's UTC offset, in seconds, at this POSIX time."""
+        offset = datetime.fromtimestamp(seconds, UTC).astimezone(self.zone).utcoffset()
+        return offset.total_seconds() if offset is not None else 0.0
+
+    def _offset_through(self, minute: float) -> float | None:
+        """The zone's offset all through a UTC minute (None when it changes inside), kept:
+        converting each event's time to the zone is most of the cost of counting it."""
+        offsets = self._offsets
+        if len(offsets) >= _OFFSETS_KEPT:
+            offsets.clear()
+        start = minute * 60
+        first = self._offset_at(start)
+        offset = offsets[minute] = first if self._offset_at(start + 59.999999) == first else None
+        return offset
 
     def choose_step(self, every: str) -> int:
         """The bucket size in seconds for ``--every`` (``auto``: by the span of the events)."""
