@@ -24,6 +24,7 @@ from tests.helpers.lines import event_line
 
 from ome_events import parse_line, read_stream
 from ome_events.export import (
+    CONTROL_CHARACTERS,
     CSV_COLUMNS,
     IpRedactor,
     escape_controls,
@@ -32,6 +33,7 @@ from ome_events.export import (
     write_csv,
     write_jsonl,
 )
+from ome_events.text import has_controls
 
 PATIENCE = 60.0
 
@@ -298,6 +300,24 @@ class TestLibrary:
         """Ordinary text (non-ASCII included) is returned unchanged."""
         assert escape_controls("café [red] ☕ 한국어") == "café [red] ☕ 한국어"
         assert escape_controls("\x00\x1b\x7f\x85\u2028") == "\\x00\\x1b\\x7f\\x85\\u2028"
+
+    @given(
+        st.text(
+            st.one_of(
+                st.characters(max_codepoint=0x7F),
+                st.sampled_from(sorted(map(chr, CONTROL_CHARACTERS))),
+                st.characters(),
+            )
+        )
+    )
+    def test_control_checks_match_the_plain_definition(self, text: str) -> None:
+        """The fast checks (ASCII text: its unprintable characters) give what looking up
+        every character in CONTROL_CHARACTERS gives."""
+        controls = [c for c in text if ord(c) in CONTROL_CHARACTERS]
+        assert has_controls(text) is bool(controls)
+        escaped = escape_controls(text)
+        assert (escaped == text) is not controls
+        assert not any(ord(c) in CONTROL_CHARACTERS for c in escaped)
 
     def test_event_record(self) -> None:
         """A flat row of strings keyed by CSV_COLUMNS."""

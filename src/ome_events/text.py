@@ -64,6 +64,8 @@ CONTROL_CHARACTERS: frozenset[int] = frozenset(_CONTROL_ESCAPES)
 
 def has_controls(text: str) -> bool:
     """True when the text holds a character :func:`escape_controls` would replace."""
+    if text.isascii():  # then only C0 and DEL can be controls: the unprintable ASCII
+        return not text.isprintable()
     return _CONTROL.search(text) is not None
 
 
@@ -79,6 +81,8 @@ def escape_controls(text: object) -> str:
     '[red]not markup[/red]'
     """
     value = text if isinstance(text, str) else str(text)
+    if value.isascii() and value.isprintable():  # the common case, in two fast scans
+        return value
     if _CONTROL.search(value) is None:
         return value
     return value.translate(_CONTROL_ESCAPES)
