@@ -21,6 +21,8 @@ import pytest
 from tests.helpers.cli import KST_DIR, OME_EVENTS, UTC_DIR, UTC_EVENTS, UTC_FILES, raw_objects
 from tests.helpers.lines import SAMPLES, event_line
 
+from ome_events import parse_line
+from ome_events.cli.render import line_parts, plain_line
 from ome_events.filters import EventFilter
 
 # Generous, only so that a broken test cannot hang forever.
@@ -274,6 +276,34 @@ class TestSafeRendering:
         assert "#default#app/[red]cam\\x1b[5m" in out
         assert len(result.stdout.splitlines()[0:2]) == 2
         assert result.stdout.splitlines()[1].count("second line") == 1
+
+    @pytest.mark.parametrize(
+        "field",
+        ["level", "category", "type", "source", "summary", "cause", "codec", "server_id"],
+    )
+    def test_a_control_in_any_one_text_is_escaped(self, field: str) -> None:
+        """A line whose only control character is in one of its texts (the facts of the
+        snapshot included) is escaped all the same, with and without colour."""
+        evil = "x\x1b[2J\u202ey"
+        fields: dict[str, Any] = {"type": "StreamPrepared", "summary": "Stream prepared"}
+        extra: dict[str, Any] = {
+            "snapshot": {"tracks": [{"video": {"codec": "H264", "width": 1280, "height": 720}}]}
+        }
+        if field == "codec":
+            extra["snapshot"]["tracks"][0]["video"]["codec"] = evil
+        elif field == "cause":
+            extra["cause"] = evil
+        elif field == "server_id":
+            fields["source"] = evil * 5  # long: cut by the line, still escaped
+            fields["category"] = "ServerEvent"
+        else:
+            fields[field] = evil
+        event = parse_line(event_line(**fields, **extra))
+        plain = plain_line(event, UTC)
+        coloured = "".join(text for text, _ in line_parts(event, UTC))
+        for shown in (plain, coloured):
+            assert not re.search(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e]", shown)
+            assert "\\x1b[2J" in shown  # shown as an escape (the level upper-cased)
 
     @pytest.mark.parametrize("color", ["always", "never"])
     def test_markup_is_shown_as_written(self, tmp_path: Path, color: str) -> None:
