@@ -1,7 +1,7 @@
 """Analyzer throughput and memory: read_events alone beside read_events + every analyzer.
 
     python bench/analyze.py [--lines 1000000] [--corpus mixed|busy] [--repeat 3] [--breakdown]
-                            [--by-type] [--no-memory]
+                            [--by-type] [--marginal] [--no-memory]
 
 Both sides read the same generated file (bench/_corpus.py) from disk. The reference only
 iterates ``read_events``; the other also feeds every event to :class:`Analysis` and builds the
@@ -129,6 +129,64 @@ def by_type(path: Path) -> None:
           f" {(total - handled) / len(events) * 1e6:>9.1f}")  # fmt: skip
 
 
+def marginal(path: Path, repeat: int) -> None:
+    """What each part of the analysis costs inside the whole: the events are read first, the
+    collector is off, and handlers are replaced by ones that do nothing (the pipeline alone;
+    then the REST detector added; then each detector of the warnings and access failures
+    removed from the whole). Best of ``repeat`` runs each."""
+    events = list(ome_events.read_events(path))
+    origin = events[0].origin
+    server = None if origin is None else origin.server
+    clock = time.perf_counter
+
+    def nothing(event: ome_events.Event) -> None:
+        pass
+
+    def run(keep: Callable[[str, object], bool]) -> float:
+        analysis = Analysis()
+        part = analysis._of(server)
+        part._dispatch = {  # type: ignore[attr-defined]
+            name: tuple(h if keep(name, h) else nothing for h in handlers)
+            for name, handlers in part._dispatch.items()  # type: ignore[attr-defined]
+        }
+        feed = analysis.feed
+        start = clock()
+        for event in events:
+            feed(event)
+        analysis.finish()
+        return clock() - start
+
+    def owner(handler: object) -> str:
+        return type(getattr(handler, "__self__", None)).__name__
+
+    rest = {"RestApiRequested", "RestApiResponded"}
+    cases: dict[str, Callable[[str, object], bool]] = {
+        "every handler a no-op (the pipeline)": lambda name, h: False,
+        "... plus the REST detector": lambda name, h: name in rest,
+        "every detector": lambda name, h: True,
+        "without the media checks of warnings": lambda name, h: (
+            not (name == "AbnormalStreamDetected" and owner(h) == "MediaAnalyzer")
+        ),
+        "without OME's warnings (abnormal)": lambda name, h: (
+            not (name == "AbnormalStreamDetected" and owner(h) == "AbnormalAnalyzer")
+        ),
+        "without access failures": lambda name, h: owner(h) != "AccessAnalyzer",
+    }
+    gc.collect()
+    gc.disable()
+    try:
+        best = {name: min(run(keep) for _ in range(repeat)) for name, keep in cases.items()}
+        reading = min(timed(bare_read, path)[0] for _ in range(repeat))
+    finally:
+        gc.enable()
+    whole = best["every detector"]
+    print(f"marginal costs, {len(events):,} events read beforehand, collector off:")
+    print(f"  {'read_events alone (the reference)':<44} {reading:>7.3f} s")
+    for name, seconds in best.items():
+        saved = "" if name.startswith(("every", "...")) else f"  (saves {whole - seconds:.3f} s)"
+        print(f"  {name:<44} {seconds:>7.3f} s{saved}")
+
+
 def timed(func: Callable[[Path], int], path: Path) -> tuple[float, int]:
     gc.collect()
     start = time.perf_counter()
@@ -171,6 +229,11 @@ def main() -> None:
     parser.add_argument(
         "--breakdown", action="store_true", help="also time each detector family alone"
     )
+    parser.add_argument(
+        "--marginal",
+        action="store_true",
+        help="also measure what parts cost inside the whole analysis (handlers made no-ops)",
+    )
     args = parser.parse_args()
 
     path = corpus_file(args.lines, kind=args.corpus)
@@ -200,6 +263,8 @@ def main() -> None:
             print(f"  {family:<20} +{seconds / reference - 1:.0%}")
     if args.by_type:
         by_type(path)
+    if args.marginal:
+        marginal(path, args.repeat)
     if not args.no_memory:
         for name in CASES:
             print(f"peak memory, {name:<30} {peak_memory(name, path):>7.1f} MB (VmHWM)")
