@@ -25,6 +25,7 @@ import ome_events
 import ome_events.analyze
 from _corpus import corpus_file
 from ome_events.analyze import Analysis
+from ome_events.analyze.incidents import Incident, IncidentBook
 
 
 def bare_read(path: Path) -> int:
@@ -133,7 +134,8 @@ def marginal(path: Path, repeat: int) -> None:
     """What each part of the analysis costs inside the whole: the events are read first, the
     collector is off, and handlers are replaced by ones that do nothing (the pipeline alone;
     then the REST detector added; then each detector of the warnings and access failures
-    removed from the whole). Best of ``repeat`` runs each."""
+    removed from the whole; then the incident book's merge of facts, or the whole book, made
+    a no-op). Best of ``repeat`` runs each."""
     events = list(ome_events.read_events(path))
     origin = events[0].origin
     server = None if origin is None else origin.server
@@ -142,7 +144,20 @@ def marginal(path: Path, repeat: int) -> None:
     def nothing(event: ome_events.Event) -> None:
         pass
 
-    def run(keep: Callable[[str, object], bool]) -> float:
+    def run(keep: Callable[[str, object], bool], stub: str = "") -> float:
+        # stub: a method of the incident book replaced by one that does nothing for this run
+        # (what keeping symptoms costs inside the whole; the findings are then wrong).
+        owner_class = IncidentBook if stub == "add" else Incident
+        original = getattr(owner_class, stub) if stub else None
+        if stub:
+            setattr(owner_class, stub, lambda *args, **kwargs: None)
+        try:
+            return run_once(keep)
+        finally:
+            if stub:
+                setattr(owner_class, stub, original)
+
+    def run_once(keep: Callable[[str, object], bool]) -> float:
         analysis = Analysis()
         part = analysis._of(server)
         part._dispatch = {  # type: ignore[attr-defined]
@@ -172,10 +187,16 @@ def marginal(path: Path, repeat: int) -> None:
         ),
         "without access failures": lambda name, h: owner(h) != "AccessAnalyzer",
     }
+    stubbed = {
+        "without merging the facts of symptoms": "merge",
+        "without keeping symptoms (the book off)": "add",
+    }
     gc.collect()
     gc.disable()
     try:
         best = {name: min(run(keep) for _ in range(repeat)) for name, keep in cases.items()}
+        for name, stub in stubbed.items():
+            best[name] = min(run(cases["every detector"], stub) for _ in range(repeat))
         reading = min(timed(bare_read, path)[0] for _ in range(repeat))
     finally:
         gc.enable()
