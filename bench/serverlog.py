@@ -7,7 +7,8 @@ One run, the same machine, the best of ``--repeat`` for each case:
 * ``read_events`` over a generated server log of ``--records`` records (a busy server: 200
   streams' statistics lines every 10 s, HTTP dumps over several lines, errors), as typed
   events; the same with ``--level warning`` and with ``--tag`` (records passed over before
-  their events are built), and ``tail -n 10`` through the command line;
+  their events are built), with ``--stream`` (records whose message does not name the stream
+  passed over before they are typed), and ``tail -n 10`` through the command line;
 * ``read_events`` over an events.log of about the same size in bytes (bench/_corpus.py);
 * all warnings and worse through the whole command, beside lnav (SQL over our format, in a
   HOME of its own; skipped with a message when lnav is not installed: ``bench/peers.py``
@@ -96,6 +97,7 @@ def main() -> None:
     events_log = corpus_file(json_lines)
     warnings = EventFilter(min_level=Level.WARNING)
     http = EventFilter(tags=("HTTP.Server",))
+    one_stream = EventFilter(streams=("stream42",))
 
     rows: list[tuple[str, float, int, int]] = []
 
@@ -106,6 +108,8 @@ def main() -> None:
     add("server log: read_events, typed", lambda: count_events(plain), size)
     add("server log: read_events --level warning", lambda: count_events(plain, warnings), size)
     add("server log: read_events --tag HTTP.Server", lambda: count_events(plain, http), size)
+    add("server log: read_events --stream stream42", lambda: count_events(plain, one_stream),
+        size)  # fmt: skip
     add("events.log (same MB): read_events, typed", lambda: count_events(events_log),
         events_log.stat().st_size)  # fmt: skip
     add("events.log (same MB): --level warning", lambda: count_events(events_log, warnings),

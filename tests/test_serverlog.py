@@ -15,7 +15,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from tests.helpers.lines import event_line
 from tests.helpers.serverlog import START, ServerLog, build_plain, record
@@ -801,27 +801,203 @@ class TestFilteredReading:
         )
         assert_filtered_reading_is_plain(data, wanted, cuts, idle=True)
 
-    @pytest.mark.parametrize("by", ["level", "tag"])
+    @pytest.mark.parametrize("by", ["level", "tag", "stream"])
     def test_the_chunk_search_is_taken(self, by: str) -> None:
-        """A day of a busy server's log read with --level warning or --tag: most chunks are
-        searched whole, and the events are those of the plain way."""
+        """A day of a busy server's log read with --level warning, --tag or --stream: most
+        chunks are searched whole, and the events are those of the plain way."""
         from ome_events.filters import EventFilter
         from ome_events.model import Level
 
         data = ServerLog(seed=5).day(hours=0.5, streams=8).text().encode()
-        wanted = (
-            EventFilter(min_level=Level.WARNING) if by == "level" else EventFilter(tags=("Api*",))
-        )
+        wanted = {
+            "level": EventFilter(min_level=Level.WARNING),
+            "tag": EventFilter(tags=("Api*",)),
+            "stream": EventFilter(streams=("stream3",)),
+        }[by]
         plain = LineDecoder(file="f")
         expected = [e for e in plain.feed(data) + plain.close() if wanted(e)]
         gated = LineDecoder(file="f", keep=wanted.head_test())
+        # (As the reader reads; a stream's records are one in eight here, near the share
+        # where searching stops paying, so a small chunk would often hold too many.)
+        size = 64 * 1024 if by == "stream" else 4096
         got = []
-        for start in range(0, len(data), 4096):
-            got += gated.feed(data[start : start + 4096])
+        for start in range(0, len(data), size):
+            got += gated.feed(data[start : start + size])
         got += gated.close()
         assert [e for e in got if wanted(e)] == expected and expected
         records = gated._records
-        assert records is not None and records.scanned > len(data) // 4096 // 2
+        assert records is not None and records.scanned > len(data) // size // 2
+
+    # Messages of the templates that name a stream, with names that hold the characters a
+    # source ID is joined with (a push's "#vhost#app/stream" is built from three pieces).
+    _NAMES = (
+        ("v", st.sampled_from(["default", "d#x", "x"])),
+        ("a", st.sampled_from(["app", "a/b", "a#b/c"])),
+        ("s", st.sampled_from(["s1", "cam1", "s/1"])),
+    )
+    _NAMING = (
+        "[#{v}#{a}/{s}(7)] Stream has been created",
+        "RTMP Provider Info - stream(#{v}#{a}/{s}) key(2000ms) timestamp(v:1ms/a:1ms/g:0ms)"
+        " fps(v:30/a:50)",
+        "Push started. uid(1), vhost({v}) app({a}) stream({s}) -> protocol(rtmp)"
+        " url(rtmp://h/x) streamKey(k)",
+        "The RTMP client has disconnected: [#{v}#{a}/{s}], remote: 10.0.0.1:5000",
+        "Cannot find stream [{a}/{s}]",
+        "Failed to start record #{v}#{a}/{s}",
+        "OvenMediaEngine 0.16.0 is started on [{s}]",
+        "a generic message about #{v}#{a}/{s} and more",
+        "a generic message about #{v}#{a}",
+    )
+
+    @staticmethod
+    @st.composite
+    def _naming_records(draw: st.DrawFn) -> bytes:
+        cls = TestFilteredReading
+        lines = []
+        for second in range(draw(st.integers(1, 8))):
+            names = {key: draw(names) for key, names in cls._NAMES}
+            message = draw(st.sampled_from(cls._NAMING)).format(**names)
+            level = draw(st.sampled_from(["I", "E"]))
+            tag = draw(st.sampled_from(["MediaRouter", "Push", "Transcoder", "RTMPProvider"]))
+            lines.append(f"[2025-03-26 05:21:{second:02}.315] {level} [t:1] {tag} | {message}")
+            lines += draw(st.lists(st.sampled_from([" vhost(d#x) stream(cam1)", "  s1"]),
+                                   max_size=1))  # fmt: skip
+        return ("\n".join(lines) + "\n").encode()
+
+    _SOURCE_PATTERNS = st.sampled_from([
+        "s1", "cam1", "x", "s/1", "a#b/c", "d#x", "default", "app", "#default#app/s1",
+        "#d#x#app/cam1", "#default#a/b/s1", "#x#app/s/1", "#*", "s*", "*1", "c?m1", "[sc]*",
+        "s[!2]", "*", "", "!s1", "!*#x*",
+    ])  # fmt: skip
+
+    _PARTS = st.sampled_from(["streams", "apps", "vhosts", "sources"])
+    _PUSH_S1 = (
+        b"[2025-03-26 05:21:00.315] I [t:1] Push | Push started. uid(1), vhost(default) app(app)"
+        b" stream(s1) -> protocol(rtmp) url(rtmp://h/x) streamKey(k)\n"
+        b"[2025-03-26 05:21:01.315] I [t:1] MediaRouter | [#default#app/cam1(7)] Stream has"
+        b" been created\n"
+    )
+
+    @settings(max_examples=400, deadline=None)
+    @given(
+        _naming_records(),
+        st.dictionaries(_PARTS, st.lists(_SOURCE_PATTERNS, min_size=1, max_size=2),
+                        min_size=1, max_size=2),
+        st.lists(st.integers(1, 600), max_size=4),
+    )  # fmt: skip
+    # A push's source ID is built from three pieces of its message; a glob's character class;
+    # a "!" pattern (the cases random drawing meets rarely).
+    @example(_PUSH_S1, {"sources": ["#default#app/s1"]}, [])
+    @example(_PUSH_S1, {"streams": ["[sc]*"]}, [40])
+    @example(_PUSH_S1, {"streams": ["!s1"]}, [])
+    def test_records_passed_over_by_their_text(
+        self, data: bytes, criteria: dict[str, list[str]], cuts: list[int]
+    ) -> None:
+        """Criteria on the source pass over, before it is typed, a record whose message does
+        not hold the plain part of any wanted name (``HeadTest.text``): the same events and
+        bad lines as decoding every record and filtering the events."""
+        from ome_events.filters import EventFilter
+
+        wanted = EventFilter(**{part: tuple(names) for part, names in criteria.items()})
+        assert_filtered_reading_is_plain(data, wanted, cuts)
+
+    # Records that mostly name other streams, some the wanted one, in the first line or in a
+    # continuation line, with a colour inside the name, or as a push's three pieces.
+    _STREAM_MESSAGES = st.sampled_from([
+        b"[#default#app/other(7)] Stream has been created",
+        b"[#default#app/cam1(7)] Stream has been created",
+        b"[#default#app/xcam1y(7)] Stream has been created",
+        b"[#default#app/ca\x1b[0mm1(7)] Stream has been created",
+        b"Push started. uid(1), vhost(default) app(app) stream(cam1) -> protocol(rtmp)"
+        b" url(rtmp://h/x) streamKey(k)",
+        b"RTMP Provider Info - stream(#default#app/other) key(2000ms)",
+        b"something else entirely",
+    ])  # fmt: skip
+    _STREAM_MORE = st.sampled_from([
+        b"  about #default#app/cam1", b"[Client] cam1", b"", b"\r", b"cam1 at the start",
+        b"[2025-03-26 05:21:46.315] W no thread here | cam1",
+        b"\x1b[31m[2025-03-26 05:21:46.315] E [T:2] Col | #default#app/cam1",
+        "r\u00e9sum\u00e9 cam1".encode(), b"#default#app/c\x1b[0mam1",
+    ])  # fmt: skip
+
+    @staticmethod
+    @st.composite
+    def _stream_records(draw: st.DrawFn) -> bytes:
+        cls = TestFilteredReading
+        lines = []
+        for second in range(draw(st.integers(1, 80))):
+            stamp = draw(cls._PLAIN_STAMPS) if draw(st.integers(0, 40)) == 0 else (
+                b"2025-03-26 05:2%d:%02d.000" % (second // 60, second % 60)
+            )  # fmt: skip
+            common = draw(st.integers(0, 9)) > 3
+            message = b"[#default#app/other(7)] Stream has been created" if common else draw(
+                cls._STREAM_MESSAGES
+            )  # fmt: skip
+            lines.append(b"[" + stamp + b"] I [AW-MR0:12] MediaRouter | " + message)
+            if draw(st.integers(0, 2)) == 0:
+                lines += draw(st.lists(cls._STREAM_MORE, max_size=2))
+        ending = draw(st.sampled_from([b"\n", b"\r\n"]))
+        return ending.join(lines) + ending
+
+    _OTHERS = b"".join(
+        b"[2025-03-26 05:21:%02d.000] I [AW-MR0:12] MediaRouter | [#default#app/other(7)]"
+        b" Stream has been created\n" % second
+        for second in range(20)
+    )
+    _NAMED_LATER = (
+        _OTHERS
+        + (
+            b"[2025-03-26 05:21:30.000] I [AW-MR0:12] MediaRouter | something else entirely\n"
+            b"  about #default#app/cam1\n"
+        )
+        + _OTHERS.replace(b":21:", b":22:")
+    )
+
+    @settings(max_examples=400, deadline=None)
+    @given(
+        _stream_records(),
+        st.sampled_from([("streams", "cam1"), ("streams", "cam*"), ("streams", "*m1"),
+                         ("streams", "c[a]m1"), ("sources", "#default#app/cam1"),
+                         ("streams", "!other"), ("apps", "app")]),
+        st.lists(st.integers(1, 4000), max_size=6),
+    )  # fmt: skip
+    # The last record of a chunk names the stream only in a line of the next chunk; a colour
+    # inside the name (the message leaves it out).
+    @example(_NAMED_LATER, ("streams", "cam1"), [_NAMED_LATER.index(b"  about")])
+    @example(_NAMED_LATER.replace(b"about #default#app/cam1", b"about #default#app/ca\x1b[0mm1"),
+             ("streams", "cam1"), [])  # fmt: skip
+    def test_records_naming_the_stream_found_chunk_by_chunk(
+        self, data: bytes, criterion: tuple[str, str], cuts: list[int]
+    ) -> None:
+        """A filter on the source finds the records of a chunk that hold its plain piece at
+        once and passes over the rest unread: the same events, bad lines and position as
+        decoding every record and filtering the events, however the bytes come in."""
+        from ome_events.filters import EventFilter
+
+        part, name = criterion
+        assert_filtered_reading_is_plain(data, EventFilter(**{part: (name,)}), cuts, idle=True)
+
+    def test_records_without_the_name_are_not_typed(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        """The text test is really taken: with --stream cam1 only the records that name cam1
+        are typed, and what is read is what the plain way gives."""
+        from ome_events.filters import EventFilter
+        from ome_events.formats import serverlog
+
+        data = b"".join(
+            b"[2025-03-26 05:21:0%d.315] I [t:1] MediaRouter | [#default#app/%s(7)]"
+            b" Stream has been created\n" % (second, name)
+            for second, name in enumerate([b"cam1", b"cam2", b"cam3", b"cam1"])
+        )
+        wanted = EventFilter(streams=("cam1",))
+        plain = LineDecoder(file="f")
+        expected = [e for e in plain.feed(data) + plain.close() if wanted(e)]
+        typed = []
+        real = serverlog._typed
+        monkeypatch.setattr(serverlog, "_typed", lambda *args: typed.append(args[2]) or real(*args))
+        gated = LineDecoder(file="f", keep=wanted.head_test())
+        got = gated.feed(data) + gated.close()
+        assert got == expected and len(got) == 2
+        assert len(typed) == 2 and all("cam1" in message for message in typed)
 
 
 class TestFastPaths:

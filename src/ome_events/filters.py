@@ -226,7 +226,16 @@ class EventFilter:
         record = _record_test(fields.level, fields.tag)
         if line is None and record is None:
             return None
-        return HeadTest(line, record, by_level=fields.tag is None)
+        required = [
+            pieces
+            for patterns in (self.sources, self.vhosts, self.apps, self.streams)
+            if (pieces := _required_pieces(patterns))
+        ]
+        text = _all_of([_holds_one(pieces) for pieces in required])
+        return HeadTest(
+            line, record, by_level=fields.tag is None, text=text,
+            pieces=required[0] if required else (),
+        )  # fmt: skip
 
     def _compile(self) -> Callable[[Event], bool]:
         # One small test per criterion that is set, cheapest first; names are memoised, so
@@ -353,6 +362,47 @@ def _all_of(tests: list[Test]) -> Test | None:
         return tests[0]
     combined: Any = lambda item: all(test(item) for test in tests)  # noqa: E731
     return cast(Test, combined)
+
+
+#: What a source ID built from a text may add between pieces of it (``#vhost#app/stream``
+#: from ``vhost(..) app(..) stream(..)``), and the globs' special characters.
+_NOT_LITERAL = re.compile(r"[#/*?]+")
+
+
+def _required_pieces(patterns: Iterable[str]) -> tuple[str, ...]:
+    """Texts of which a text must hold one for a source ID these patterns want to be read
+    from it; none when any text may hold one.
+
+    For the plain server log, whose source IDs are read from a record's message: each part
+    of one is a piece of the message, or pieces of it joined by ``#`` and ``/`` (a push's
+    ``#vhost#app/stream`` from ``vhost(..) app(..) stream(..)``). So a wanted ID holds, for
+    one of the patterns that keep names, the longest run of that pattern's plain characters
+    without ``#`` or ``/`` (before any ``[``, where a glob's character class starts), and a
+    message without any of those runs holds none. ``!`` patterns and patterns without such
+    a run (``*``) require nothing.
+
+    >>> _required_pieces(["cam1", "#default#live/studio-cam*", "!test"])
+    ('cam1', 'studio-cam')
+    >>> _required_pieces(["cam1", "*"])
+    ()
+    """
+    pieces = []
+    for pattern in patterns:
+        if excluded(pattern) is not None:
+            continue
+        plain = pattern.split("[", 1)[0] if "[" in pattern else pattern
+        piece = max(_NOT_LITERAL.split(plain), key=len)
+        if not piece:
+            return ()  # this pattern keeps names without a plain piece
+        pieces.append(piece)
+    return tuple(pieces)  # (none with only "!" patterns: events without the part pass)
+
+
+def _holds_one(pieces: tuple[str, ...]) -> Callable[[str], bool]:
+    if len(pieces) == 1:
+        only = pieces[0]
+        return lambda text: only in text
+    return lambda text: any(piece in text for piece in pieces)
 
 
 def _record_test(

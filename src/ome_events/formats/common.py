@@ -44,12 +44,17 @@ class HeadTest(NamedTuple):
     (``"Warning"``) and tag (``""`` for none) cannot be wanted, which its first line shows
     before the record is typed or its continuation lines are kept. ``by_level``: ``record``
     depends on the level alone (a decoder can then look for the wanted records' first lines
-    in a whole chunk at once).
+    in a whole chunk at once). ``text(message)``: False when a server log record with this
+    message cannot have a wanted source ID (the criteria on the source), which spares typing
+    the record; ``pieces``: the message of a wanted record holds one of these texts (none:
+    no such rule), which a decoder can search a whole chunk for.
     """
 
     line: Callable[[Any], bool] | None
     record: Callable[[str, str], bool] | None
     by_level: bool = False
+    text: Callable[[str], bool] | None = None
+    pieces: tuple[str, ...] = ()
 
 
 _fromisoformat = datetime.fromisoformat

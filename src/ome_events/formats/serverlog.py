@@ -267,11 +267,13 @@ def record_event(
     keep: Callable[[LineHead], bool] | None = None,
     offset: str | None = None,
     shadow: frozenset[str] = frozenset(),
+    text_ok: Callable[[str], bool] | None = None,
 ) -> Event | None:
     """The Event of one record: ``match`` is its first line's (``_HEAD``), ``message`` the
     whole message (continuation lines joined by newlines). ``raw`` (and the snapshot in it)
     is made on first access. ``keep`` (a filter's head test, as for JSON lines): None, and
-    no event built, for a record it rules out (its time is still checked)."""
+    no event built, for a record it rules out (its time is still checked); ``text_ok``
+    (its ``text``): None, before typing, for a message that cannot hold a wanted source."""
     stamp, letter, tag = match.group(1, 2, 6)
     level = _LEVELS[letter]
     tag = _tag(tag)
@@ -286,6 +288,8 @@ def record_event(
                 time = None
     if time is None:
         time = record_time(stamp, zone, year_of, offset)
+    if text_ok is not None and not text_ok(message):
+        return None
     typed = _typed(level, tag, message)
     if typed is not None and shadow and typed[1] in shadow:
         typed = None  # the JSON log beside gives this event: the record stays generic
@@ -676,6 +680,7 @@ class RecordDecoder:
         self.on_error = on_error
         self.year_of = year_of
         self.keep = None if keep is None else keep.line
+        self._text_ok = None if keep is None else keep.text
         # A filter's level and tag criteria, judged on a record's first line (memoised by
         # level letter and tag); the times of the records it passes over, checked to the
         # minute (a record with an impossible time is a bad line, wanted or not).
@@ -686,7 +691,15 @@ class RecordDecoder:
         # A filter on the level or the tag: the chunk's wanted records are found at once, the
         # others passed over without looking at their lines (see _scan); on the level alone,
         # by a search for the first lines of the wanted levels.
-        self._chunked = self._gate is not None
+        # A filter on the source: a wanted record's message holds one of these pieces, so
+        # a chunk's records that may be wanted are found by searching them (see _scan).
+        pieces = () if keep is None else keep.pieces
+        self._pieces = (
+            re.compile(b"|".join(re.escape(piece.encode()) for piece in pieces))
+            if pieces and all(piece.isascii() and piece.isprintable() for piece in pieces)
+            else None
+        )
+        self._chunked = self._gate is not None or self._pieces is not None
         self._searches: dict[tuple[bytes, tuple[bytes, ...]], re.Pattern[bytes]] = {}
         self._wanted_heads: re.Pattern[bytes] | None = None
         gate = self._gate
@@ -763,6 +776,8 @@ class RecordDecoder:
                         if rest is not None and not self._scan(rest, events):
                             lines = list(rest.split(b"\n"))
                     else:
+                        if self._gate is None and self._gate_rest:
+                            self._gate_rest -= 1  # (with a gate, _take counts these)
                         lines += region.split(b"\n")
                 partial.hold(data[end + 1 :])
         self._take(lines, events, newline=1)
@@ -809,7 +824,13 @@ class RecordDecoder:
         if _OTHER_HEADS.search(text) is not None:
             return False
         wanted_heads = self._wanted_heads
-        if wanted_heads is not None:  # the level alone
+        by_text = self._gate is None  # the source alone: the records that hold a piece
+        if by_text:
+            if b"\x1b" in region:  # a colour, which the message leaves out, may cut a piece
+                return False
+            stamps = _PLAIN_STAMPS.findall(text)
+            seconds, count = set(stamps), len(stamps)
+        elif wanted_heads is not None:  # the level alone
             stamps = _PLAIN_STAMPS.findall(text)  # (at least every record's)
             seconds, count = set(stamps), len(stamps)
         else:  # the level and the tag: which of the chunk's (level, tag) pairs are wanted
@@ -824,7 +845,12 @@ class RecordDecoder:
         if self._stamp_error(stamp if isinstance(stamp, bytes) else stamp.encode()) is not None:
             return False  # the plain way reports it
         # (So nothing read here can be a bad line: the errors="raise" policy is kept too.)
-        if wanted_heads is not None:
+        if by_text:
+            found = self._holding_pieces(text, count)
+            if found is None:
+                return False
+            wanted = found
+        elif wanted_heads is not None:
             wanted = [match.start() for match in wanted_heads.finditer(text)]
         else:
             chosen = [pair for pair in pairs if self._wants(pair)]
@@ -870,6 +896,28 @@ class RecordDecoder:
             number += region.count(b"\n", position) + 1
         self._offset, self._line = base_offset + end, number
         return True
+
+    def _holding_pieces(self, text: bytes, count: int) -> list[int] | None:
+        """The first lines of the records of ``text`` that hold one of the filter's pieces,
+        and of its last record (which may go on in the next chunk: it is kept whole), in
+        order; None when they are more than an eighth of its ``count`` records (then this
+        and the next chunks are read line by line). The message of a record is its lines'
+        text (the region is ASCII and without colours), so a record whose lines hold no
+        piece cannot be wanted."""
+        assert self._pieces is not None
+        starts: set[int] = set()
+        most = count // 8
+        last = _last_head(text, 0)
+        for found in self._pieces.finditer(text):
+            head = _last_head(text, 0, found.start() + 1)
+            if head is not None and head not in starts:  # (None: the open record's lines)
+                starts.add(head)
+                if len(starts) > most:
+                    self._gate_rest = _GATE_REST
+                    return None
+        if last is not None:
+            starts.add(last)
+        return sorted(starts)
 
     def _pass_over(
         self, events: list[Event], offset: int, number: int, replacement: _Record | None
@@ -1058,6 +1106,7 @@ class RecordDecoder:
             event = record_event(
                 match,
                 message, origin, self.zone, self.year_of, self.keep, self._fixed, self.shadow,
+                self._text_ok,
             )  # fmt: skip
         except ParseError as failure:
             return self._located(failure, match, start, number)
@@ -1110,10 +1159,10 @@ class RecordDecoder:
         passed_over(error, self.policy, self.errors, self.max_errors, self.on_error)
 
 
-def _last_head(text: bytes, start: int) -> int | None:
-    """Where the last record's first line (plain form) of ``text`` at or after ``start``
-    begins (positions of the region ``text`` is a newline and)."""
-    position = len(text)
+def _last_head(text: bytes, start: int, end: int | None = None) -> int | None:
+    """Where the last record's first line (plain form) of ``text[start:end]`` begins
+    (positions of the region ``text`` is a newline and)."""
+    position = len(text) if end is None else end
     while True:
         position = text.rfind(b"\n[", start, position)
         if position < 0:
