@@ -929,7 +929,7 @@ class TestFilteredReading:
             stamp = draw(cls._PLAIN_STAMPS) if draw(st.integers(0, 40)) == 0 else (
                 b"2025-03-26 05:2%d:%02d.000" % (second // 60, second % 60)
             )  # fmt: skip
-            common = draw(st.integers(0, 9)) > 3
+            common = draw(st.integers(0, 9)) > 0  # (few wanted: the chunk search applies)
             message = b"[#default#app/other(7)] Stream has been created" if common else draw(
                 cls._STREAM_MESSAGES
             )  # fmt: skip
@@ -962,8 +962,15 @@ class TestFilteredReading:
         st.lists(st.integers(1, 4000), max_size=6),
     )  # fmt: skip
     # The last record of a chunk names the stream only in a line of the next chunk; a colour
-    # inside the name (the message leaves it out).
+    # inside the name (the message leaves it out); two records in a row name it.
     @example(_NAMED_LATER, ("streams", "cam1"), [_NAMED_LATER.index(b"  about")])
+    @example(
+        _NAMED_LATER.replace(b"something else entirely", b"#default#app/cam1").replace(
+            b"  about", b"[2025-03-26 05:21:31.000] I [AW-MR0:12] X | a"
+        ),
+        ("streams", "cam1"),
+        [],
+    )
     @example(_NAMED_LATER.replace(b"about #default#app/cam1", b"about #default#app/ca\x1b[0mm1"),
              ("streams", "cam1"), [])  # fmt: skip
     def test_records_naming_the_stream_found_chunk_by_chunk(

@@ -903,21 +903,29 @@ class RecordDecoder:
         order; None when they are more than an eighth of its ``count`` records (then this
         and the next chunks are read line by line). The message of a record is its lines'
         text (the region is ASCII and without colours), so a record whose lines hold no
-        piece cannot be wanted."""
+        piece cannot be wanted. Each record is looked at once, from its first piece (the
+        search goes on at the next record): a long record full of pieces costs its length."""
         assert self._pieces is not None
-        starts: set[int] = set()
+        search = self._pieces.search
+        starts: list[int] = []
         most = count // 8
-        last = _last_head(text, 0)
-        for found in self._pieces.finditer(text):
-            head = _last_head(text, 0, found.start() + 1)
-            if head is not None and head not in starts:  # (None: the open record's lines)
-                starts.add(head)
+        position = 0
+        while (found := search(text, position)) is not None:
+            at = found.start()
+            head = _last_head(text, 0, at + 1)
+            if head is not None:  # (None: the open record's lines)
+                starts.append(head)
                 if len(starts) > most:
                     self._gate_rest = _GATE_REST
                     return None
-        if last is not None:
-            starts.add(last)
-        return sorted(starts)
+            after = _PLAIN_HEADS.search(text, at + 1)
+            if after is None:
+                break
+            position = after.start()
+        last = _last_head(text, 0)
+        if last is not None and (not starts or starts[-1] != last):
+            starts.append(last)
+        return starts
 
     def _pass_over(
         self, events: list[Event], offset: int, number: int, replacement: _Record | None
