@@ -1,6 +1,6 @@
 """The faults of a real machine cost no event: unreadable files, looping symlinks, damaged
 archives, a second follower, checkpoints that cannot be written or are damaged, closed pipes,
-every rotation layout, symlinked folders.
+a full disk, every rotation layout, symlinked folders.
 
 Each case uses real files; where permissions matter the command runs as an unprivileged user
 (``tests/helpers/unprivileged.py``), since root reads every file.
@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import gzip
 import os
+import resource
 import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import orjson
@@ -476,3 +478,103 @@ class TestSymlinkedFolder:
             with open(real / "events.log", "ab") as out:
                 out.write(lines(1, 2))
             assert next(follower).summary == "e1"  # would wait an hour without a wake-up
+
+
+def _file_size_limit(limit: int) -> Callable[[], None]:
+    """For ``preexec_fn``: files the command writes may not grow past ``limit`` bytes, as on a
+    full disk (the kernel writes what fits, then fails with EFBIG; SIGXFSZ ignored)."""
+
+    def limit_files() -> None:
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    return limit_files
+
+
+FULL = Path("/dev/full")  # every write fails with ENOSPC (Linux)
+NO_SPACE = "ome-events: cannot write standard output: No space left on device\n"
+
+
+@pytest.mark.skipif(not FULL.exists(), reason="needs /dev/full")
+class TestFullDisk:
+    """An output that cannot be written ends the command with a message naming the output
+    (never the log), status 1 and no traceback; nothing is recorded as shown that was not."""
+
+    @pytest.mark.parametrize("unbuffered", ["1", ""], ids=["PYTHONUNBUFFERED", "buffered"])
+    def test_checkpoint_stops_before_the_cut_event(self, tmp_path: Path, unbuffered: str) -> None:
+        """The output fills up in the middle of event 300: the next run starts with it.
+
+        With PYTHONUNBUFFERED, Python writes standard output with one write(2) per call and
+        ignores a short write: the cut event was counted as shown.
+        """
+        log = lines(0, 1000)
+        (tmp_path / "events.log").write_bytes(log)
+        cut = len(lines(0, 300)) + 40  # room for 300 events and 40 bytes of the next one
+        checkpoint = tmp_path / "c.ckpt"
+        output = tmp_path / "out.jsonl"
+        with open(output, "wb") as out:
+            result = subprocess.run(
+                [OME_EVENTS, "tail", "-f", "-n", "all", "--json", "--poll",
+                 "--checkpoint", str(checkpoint), str(tmp_path)],
+                stdout=out, stderr=subprocess.PIPE, text=True, timeout=120,
+                env={**os.environ, "PYTHONUNBUFFERED": unbuffered},
+                preexec_fn=_file_size_limit(cut),
+            )  # fmt: skip
+        assert result.returncode == 1
+        assert "cannot write standard output: File too large" in result.stderr
+        assert "Traceback" not in result.stderr and str(tmp_path) not in result.stderr
+        assert output.read_bytes() == log[:cut]
+        first, _ = first_lines(tail_f(tmp_path, checkpoint), 2)
+        assert first == names(300, 302)
+
+    @pytest.mark.parametrize(
+        "command",
+        [
+            ["tail", "-n", "all"],
+            ["tail", "-n", "all", "--json"],
+            ["tail", "-f", "-n", "5", "--poll"],
+            ["stats"],
+            ["stats", "--json"],
+            ["analyze"],
+            ["analyze", "--json"],
+            ["export", "--format", "csv"],
+            ["export", "--format", "jsonl"],
+        ],
+        ids=" ".join,
+    )
+    def test_every_command_names_standard_output(self, tmp_path: Path, command: list[str]) -> None:
+        (tmp_path / "events.log").write_bytes(lines(0, 2000))
+        with open(FULL, "wb") as full:
+            result = subprocess.run(
+                [OME_EVENTS, *command, str(tmp_path)],
+                stdout=full, stderr=subprocess.PIPE, text=True, timeout=120,
+            )  # fmt: skip
+        assert result.returncode == 1
+        assert (
+            result.stderr == "ome-events: cannot write standard output: No space left on device\n"
+        )
+
+    def test_lnav_format(self) -> None:
+        with open(FULL, "wb") as full:
+            result = subprocess.run(
+                [OME_EVENTS, "lnav-format"], stdout=full, stderr=subprocess.PIPE, text=True
+            )
+        assert result.returncode == 1
+        assert (
+            result.stderr == "ome-events: cannot write standard output: No space left on device\n"
+        )
+
+    def test_export_to_a_file_keeps_the_old_one(self, tmp_path: Path) -> None:
+        """-o FILE on a full disk: the message names FILE, which keeps its old content and
+        no temporary file is left beside it."""
+        (tmp_path / "events.log").write_bytes(lines(0, 2000))
+        out = tmp_path / "out" / "events.csv"
+        out.parent.mkdir()
+        out.write_text("old\n")
+        result = subprocess.run(
+            [OME_EVENTS, "export", "-o", str(out), str(tmp_path)],
+            capture_output=True, text=True, timeout=120, preexec_fn=_file_size_limit(20_000),
+        )  # fmt: skip
+        assert result.returncode == 1
+        assert result.stderr == f"ome-events: cannot write {out}: File too large\n"
+        assert out.read_text() == "old\n" and os.listdir(out.parent) == ["events.csv"]

@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from ome_events.cli.options import UsageError, resolve_path, resolve_paths
-from ome_events.cli.runtime import warn
+from ome_events.cli.runtime import is_output_error, warn
 from ome_events.errors import OmeEventsError
 
 if TYPE_CHECKING:
@@ -246,5 +246,7 @@ def with_history(
         warn(str(error))
         return 1
     except OSError as error:
+        if is_output_error(error):
+            raise  # the output's, not the log's: the entry point names it
         warn(f"{error.strerror or error}: {error.filename or resolve_path(args)}")
         return 1

@@ -86,8 +86,24 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     if extras:
         _unrecognised(args._parser, extras)
-    from ome_events.cli.runtime import setup_logging
+    from ome_events.cli.runtime import (
+        is_output_error,
+        output_failed,
+        setup_logging,
+        silence_stdout,
+        whole_writes,
+    )
 
+    whole_writes()  # a short write (full disk) retried or failed, never half-done silently
     setup_logging()  # the library's warnings (bad lines, deleted files) go to stderr
-    status: int = args._module.run(args)
+    try:
+        status: int = args._module.run(args)
+        sys.stdout.flush()  # here, not in the interpreter's exit, so a failure is reported
+    except BrokenPipeError:  # commands without a guarded body (lnav-format | head -0)
+        silence_stdout()
+        return 0
+    except OSError as error:
+        if not is_output_error(error):
+            raise
+        return output_failed(error, getattr(args, "output", None))
     return status

@@ -1,12 +1,16 @@
 """What every command does the same way: messages on stderr, the library's log, and the end
-of a run (Ctrl-C, SIGTERM, a closed pipe).
+of a run (Ctrl-C, SIGTERM, a closed pipe, a full disk).
 
 :func:`guarded` runs a command's body: Ctrl-C and SIGTERM end it without a traceback, and a
-closed pipe (``ome-events tail -n all | head``) ends it quietly with status 0.
+closed pipe (``ome-events tail -n all | head``) ends it quietly with status 0. An output that
+cannot be written (:func:`is_output_error`: a full disk or quota) ends it with a message
+naming the output (:func:`output_failed`), status 1.
 """
 
 from __future__ import annotations
 
+import errno
+import io
 import logging
 import os
 import signal
@@ -20,10 +24,13 @@ from ome_events.text import escape_controls
 __all__ = [
     "Terminated",
     "guarded",
+    "is_output_error",
+    "output_failed",
     "setup_logging",
     "silence_stdout",
     "uninterrupted",
     "warn",
+    "whole_writes",
 ]
 
 
@@ -33,6 +40,57 @@ def warn(message: str) -> None:
     Messages can quote the log (file names, excerpts): control characters are escaped.
     """
     print(f"ome-events: {escape_controls(message)}", file=sys.stderr)
+
+
+#: What only writing gives: the disk or the quota is full, or the file grew past its limit.
+_OUTPUT_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG})
+
+
+def is_output_error(error: OSError) -> bool:
+    """Whether ``error`` came from writing the output rather than reading the log.
+
+    Reading a log file never raises out of a command (the reader reports the file and goes
+    on), and no read gives these reasons; an error naming a file is that file's.
+    """
+    return error.filename is None and error.errno in _OUTPUT_ERRNOS
+
+
+def output_failed(error: OSError, target: str | None = None) -> int:
+    """Say that the output (``target``, a file, or standard output) could not be written;
+    returns status 1. Standard output is pointed at /dev/null so that Python's final flush
+    does not fail again."""
+    warn(f"cannot write {target or 'standard output'}: {error.strerror or error}")
+    if target is None:
+        silence_stdout()
+    return 1
+
+
+def whole_writes() -> None:
+    """Make standard output and error write every byte or fail: called once by the entry
+    point.
+
+    With ``PYTHONUNBUFFERED`` (or ``python -u``; container images often set it) Python
+    writes its standard streams straight to the file, one ``write(2)`` per call, and ignores
+    a short write: on a full disk the rest of a line is lost without an error, and
+    ``tail -f --checkpoint`` would record as shown an event that was cut. A buffered layer
+    retries a short write until everything is written or the write fails. It is flushed as
+    Python's own streams are: at each line on a terminal and on standard error; elsewhere
+    when the commands flush (``tail -f`` after each event, every command at its end).
+    """
+    for name in ("stdout", "stderr"):
+        stream = getattr(sys, name)
+        raw = getattr(stream, "buffer", None)
+        if isinstance(stream, io.TextIOWrapper) and isinstance(raw, io.RawIOBase):
+            setattr(
+                sys,
+                name,
+                io.TextIOWrapper(
+                    io.BufferedWriter(raw),
+                    encoding=stream.encoding,
+                    errors=stream.errors,
+                    line_buffering=name == "stderr" or raw.isatty(),
+                ),
+            )
 
 
 class _Handler(logging.Handler):
