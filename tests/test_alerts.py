@@ -5,10 +5,12 @@ restart through its checkpoint, and serves Prometheus metrics read by a real scr
 from __future__ import annotations
 
 import json
+import signal
 import socket
 import threading
 import time
 import urllib.request
+from base64 import b64encode
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -37,6 +39,7 @@ class Receiver:
     def __init__(self, failures: int = 0) -> None:
         self.bodies: list[dict[str, Any]] = []
         self.paths: list[str] = []
+        self.authorizations: list[str | None] = []
         self.failures = failures
         owner = self
 
@@ -45,6 +48,7 @@ class Receiver:
                 length = int(self.headers.get("Content-Length", 0))
                 body = json.loads(self.rfile.read(length))
                 owner.paths.append(self.path)
+                owner.authorizations.append(self.headers.get("Authorization"))
                 if owner.failures > 0:
                     owner.failures -= 1
                     self.send_response(500)
@@ -60,7 +64,8 @@ class Receiver:
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/services/{SECRET}"
+        self.port = self.server.server_address[1]
+        self.url = f"http://127.0.0.1:{self.port}/services/{SECRET}"
 
     def wait_for(self, count: int) -> list[dict[str, Any]]:
         deadline = time.monotonic() + PATIENCE
@@ -169,6 +174,60 @@ class TestCommand:
             ["bframes", "#default#app/cam2", "warning"],
         ]
 
+    def test_alerts_left_undelivered_are_sent_by_the_next_run(
+        self, tmp_path: Path, watcher: Callable[..., Watcher]
+    ) -> None:
+        """The alert command hangs; watch is stopped with two alerts undelivered (one being
+        delivered, one queued). The next run with the same checkpoint sends both first,
+        once each, though it reads no event of either problem."""
+        import sys
+
+        log = a_log(tmp_path)
+        received = tmp_path / "alerts.jsonl"
+        started = tmp_path / "started"
+        gate = tmp_path / "gate"
+        script = tmp_path / "alert.py"
+        script.write_text(
+            "import json, os, sys, time, pathlib\n"
+            "finding = json.load(sys.stdin)\n"
+            f"if not os.path.exists({str(gate)!r}):\n"
+            f"    pathlib.Path({str(started)!r}).touch()\n"
+            f"    while not os.path.exists({str(gate)!r}): time.sleep(0.05)\n"
+            "    sys.exit(1)  # the first run's deliveries never arrive\n"
+            f"with open({str(received)!r}, 'a') as out:\n"
+            "    out.write(json.dumps(finding['subject']['id']) + '\\n')\n"
+        )
+        command = f"{sys.executable} {script}"
+        checkpoint = str(tmp_path / "watch.pos")
+        first = watcher(str(log.parent), "--plain", "--poll", "--from-start",
+                        "--exec", command, "--checkpoint", checkpoint)  # fmt: skip
+        bframes(log, 10)
+        bframes(log, 20, stream="#default#app/cam2")
+        first.wait_for(lambda text: "bframes" in text and "cam2" in text)
+        _wait_for(started.exists, "the alert command to start")
+        assert first.stop(signal.SIGTERM) == 0
+        errors = first.close()
+        assert "0 sent, 0 failed, 0 dropped; 2 not delivered, sent first by the next run" in errors
+        waiting = json.loads((tmp_path / "watch.pos.alerts").read_text())["waiting"]
+        assert [f["subject"]["id"] for items in waiting.values() for f in items] == [
+            "#default#app/cam1", "#default#app/cam2",
+        ]  # fmt: skip
+        gate.touch()
+        second = watcher(str(log.parent), "--plain", "--poll", "--exec", command,
+                         "--checkpoint", checkpoint)  # fmt: skip
+        _wait_lines(received, 2)
+        assert second.stop() == 0
+        assert "2 sent, 0 failed, 0 dropped (2 left by the last run among them)" in second.close()
+        assert received.read_text().splitlines() == ['"#default#app/cam1"', '"#default#app/cam2"']
+        assert json.loads((tmp_path / "watch.pos.alerts").read_text())["waiting"] == {}
+
+
+def _wait_for(predicate: Callable[[], bool], what: str) -> None:
+    deadline = time.monotonic() + PATIENCE
+    while not predicate():
+        assert time.monotonic() < deadline, f"gave up waiting for {what}"
+        time.sleep(0.05)
+
 
 def _wait_lines(path: Path, count: int) -> None:
     deadline = time.monotonic() + PATIENCE
@@ -265,6 +324,57 @@ class TestLibrary:
             assert SECRET not in repr(alert) and SECRET not in alert.name
         finally:
             alert.close()
+
+    def test_credentials_in_the_url_are_basic_authentication(
+        self, receiver: Callable[..., Receiver], caplog: pytest.LogCaptureFixture
+    ) -> None:
+        """https://user:password@host/ as curl reads it (urllib alone looks the whole
+        "user:password@host" up as a host name); the password is never shown."""
+        hook = receiver()
+        alert = WebhookAlert(f"http://ops:{SECRET.replace('/', '%2F')}@127.0.0.1:{hook.port}/in",
+                             attempts=1)  # fmt: skip
+        try:
+            assert alert.deliver(_finding(datetime(2025, 3, 26, tzinfo=UTC)))
+        finally:
+            alert.close()
+        assert hook.paths == ["/in"]
+        assert hook.authorizations == ["Basic " + b64encode(f"ops:{SECRET}".encode()).decode()]
+        assert SECRET not in repr(alert) and SECRET not in caplog.text
+
+    def test_why_a_delivery_failed_in_words(self, caplog: pytest.LogCaptureFixture) -> None:
+        """Nobody listens on the port: "Connection refused", not an exception's class name,
+        and never the URL."""
+        alert = WebhookAlert(f"http://127.0.0.1:{free_port()}/{SECRET}", attempts=1)
+        try:
+            with caplog.at_level("WARNING", logger="ome_events.alerts"):
+                assert not alert.deliver(_finding(datetime(2025, 3, 26, tzinfo=UTC)))
+        finally:
+            alert.close()
+        assert "the webhook: Connection refused, gave up after 1 tries" in caplog.text
+        assert SECRET not in caplog.text
+
+    def test_alert_log_of_the_first_form_is_read(self, tmp_path: Path) -> None:
+        """A log written before alerts were kept waiting: only what was sent."""
+        t0 = datetime(2025, 3, 26, 10, tzinfo=UTC)
+        path = tmp_path / "x.alerts"
+        path.write_text(json.dumps({AlertLog.key(_finding(t0)): t0.isoformat()}))
+        sent = AlertLog(path)
+        assert not sent.is_new(_finding(t0 + timedelta(minutes=30)))
+        assert sent.take_left() == {}
+
+    def test_waiting_alerts_survive_a_restart(self, tmp_path: Path) -> None:
+        """Held and not settled: the next log gives them back, once, as equal findings."""
+        t0 = datetime(2025, 3, 26, 10, tzinfo=UTC)
+        sent = AlertLog(tmp_path / "x.alerts")
+        done = sent.hold("the webhook", _finding(t0))
+        sent.hold("the webhook", _finding(t0, stream="cam2"))
+        sent.record(_finding(t0))
+        sent.settle("the webhook", done)
+        again = AlertLog(tmp_path / "x.alerts")
+        assert again.take_left() == {"the webhook": [_finding(t0, stream="cam2")]}
+        assert again.take_left() == {}
+        again.save()
+        assert AlertLog(tmp_path / "x.alerts").take_left() == {}
 
     def test_alert_log_survives_a_restart(self, tmp_path: Path) -> None:
         t0 = datetime(2025, 3, 26, 10, tzinfo=UTC)

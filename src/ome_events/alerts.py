@@ -7,7 +7,8 @@
   Mattermost and Rocket.Chat incoming webhooks show), retrying with exponential backoff on
   network errors, 5xx and 429 answers.
 * :class:`AlertLog` remembers what was sent, in a small JSON file next to ``watch``'s
-  checkpoint, so a restarted ``watch`` does not send the same problem again.
+  checkpoint, so a restarted ``watch`` does not send the same problem again; and what was
+  still waiting to be delivered when it stopped, which the restarted ``watch`` sends first.
 
 Delivery never blocks the reading: each destination has its own thread and a bounded queue;
 when a destination is so slow that its queue fills up, the oldest alert waiting is dropped
@@ -27,10 +28,13 @@ import subprocess
 import threading
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
-from collections.abc import Iterable, Sequence
+from base64 import b64encode
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from ome_events.analyze.findings import Finding, Severity
 
@@ -51,32 +55,44 @@ def alert_text(finding: Finding) -> str:
 
 
 class _Destination:
-    """A thread delivering payloads one at a time from a bounded queue."""
+    """A thread delivering payloads one at a time from a bounded queue.
+
+    Each alert is queued with a token; :attr:`on_settled` is called with it once the alert
+    is no longer waiting (delivered, failed for good, or dropped), so that
+    :class:`AlertLog` keeps only what a restart must still send.
+    """
 
     name = "alert"
 
     def __init__(self) -> None:
-        self._queue: queue.Queue[Finding | None] = queue.Queue(maxsize=QUEUE_SIZE)
+        self._queue: queue.Queue[tuple[Finding, int] | None] = queue.Queue(maxsize=QUEUE_SIZE)
         self.sent = 0
         self.failed = 0
         self.dropped = 0
+        self.on_settled: Callable[[int], None] | None = None
         self._thread = threading.Thread(target=self._run, name=f"ome-events-{self.name}",
                                         daemon=True)  # fmt: skip
         self._thread.start()
 
-    def send(self, finding: Finding) -> None:
+    def send(self, finding: Finding, token: int = 0) -> None:
         """Queue a finding for delivery; never waits."""
         while True:
             try:
-                self._queue.put_nowait(finding)
+                self._queue.put_nowait((finding, token))
                 return
             except queue.Full:
                 try:
-                    self._queue.get_nowait()  # the oldest goes
+                    oldest = self._queue.get_nowait()  # the oldest goes
+                except queue.Empty:
+                    continue
+                if oldest is not None:
                     self.dropped += 1
                     log.warning("%s: too slow, an alert was dropped", self.name)
-                except queue.Empty:
-                    pass
+                    self._settled(oldest[1])
+
+    def _settled(self, token: int) -> None:
+        if self.on_settled is not None:
+            self.on_settled(token)
 
     def close(self, timeout: float = 10.0) -> None:
         """Deliver what is queued (waiting at most ``timeout`` seconds), then stop."""
@@ -88,9 +104,10 @@ class _Destination:
 
     def _run(self) -> None:
         while True:
-            finding = self._queue.get()
-            if finding is None:
+            item = self._queue.get()
+            if item is None:
                 return
+            finding, token = item
             try:
                 if self.deliver(finding):
                     self.sent += 1
@@ -98,6 +115,10 @@ class _Destination:
                     self.failed += 1
             except Exception as error:  # a destination must never end the thread
                 self.failed += 1
+                log.warning("%s: %s", self.name, type(error).__name__)
+            try:
+                self._settled(token)
+            except Exception as error:  # the alert log cannot be saved: it said so
                 log.warning("%s: %s", self.name, type(error).__name__)
 
     def deliver(self, finding: Finding) -> bool:
@@ -149,10 +170,24 @@ class CommandAlert(_Destination):
         return True
 
 
+def _why(error: BaseException) -> str:
+    """Why a request failed, in the system's words (``Connection refused``, ``Name or
+    service not known``), never with the URL; TLS errors by their class."""
+    reason = getattr(error, "reason", error)
+    if isinstance(reason, str):
+        return "unreachable"
+    if isinstance(reason, TimeoutError):
+        return "timed out"
+    if isinstance(reason, OSError) and reason.strerror and type(reason).__module__ != "ssl":
+        return str(reason.strerror)
+    return type(reason).__name__
+
+
 class WebhookAlert(_Destination):
     """POST each finding as JSON to ``url``: ``{"text": <one line>, "finding": <as in
     analyze --json>}``; up to ``attempts`` tries, waiting ``backoff``, then twice as long
-    each time, on network errors, 5xx and 429 answers."""
+    each time, on network errors, 5xx and 429 answers. A user and password in the URL
+    (``https://user:password@host/path``) are sent as HTTP basic authentication."""
 
     name = "the webhook"
 
@@ -161,6 +196,16 @@ class WebhookAlert(_Destination):
     ) -> None:
         if not url.startswith(("http://", "https://")):
             raise ValueError("the webhook must be an http:// or https:// URL")
+        self._headers = {"Content-Type": "application/json", "User-Agent": "ome-events"}
+        parts = urllib.parse.urlsplit(url)
+        if parts.username is not None or parts.password is not None:
+            # urllib does not take credentials from the URL: it would look up
+            # "user:password@host" as a host name.
+            user = urllib.parse.unquote(parts.username or "")
+            password = urllib.parse.unquote(parts.password or "")
+            token = b64encode(f"{user}:{password}".encode()).decode()
+            self._headers["Authorization"] = f"Basic {token}"
+            url = parts._replace(netloc=parts.netloc.rpartition("@")[2]).geturl()
         self._url = url
         self.attempts = attempts
         self.backoff = backoff
@@ -177,10 +222,7 @@ class WebhookAlert(_Destination):
         wait = self.backoff
         for attempt in range(1, self.attempts + 1):
             request = urllib.request.Request(
-                self._url,
-                data=body,
-                method="POST",
-                headers={"Content-Type": "application/json", "User-Agent": "ome-events"},
+                self._url, data=body, method="POST", headers=self._headers
             )
             try:
                 with urllib.request.urlopen(request, timeout=self.timeout) as answer:
@@ -192,8 +234,7 @@ class WebhookAlert(_Destination):
                     log.warning("%s: refused the alert (%s)", self.name, why)
                     return False
             except (urllib.error.URLError, OSError) as error:
-                reason = getattr(error, "reason", error)
-                why = type(reason).__name__ if not isinstance(reason, str) else "unreachable"
+                why = _why(error)
             if attempt < self.attempts:
                 log.warning("%s: %s, trying again in %g s", self.name, why, wait)
                 time.sleep(wait)
@@ -207,7 +248,14 @@ class AlertLog:
     """What was sent, by (kind, server, subject): a problem that comes back within
     ``window`` of the last alert about it is not sent again, also after a restart (the log
     is a JSON file, written atomically after each alert). Bounded: the oldest entries go
-    beyond ``limit``."""
+    beyond ``limit``.
+
+    It also holds the alerts still waiting for their destination (:meth:`hold`, until
+    :meth:`settle`): when ``watch`` stops with a webhook down or a slow command, what was
+    not delivered stays in the file, and the next run with the same file sends it first
+    (:meth:`take_left`). An alert is then sent at least once: one that was being delivered
+    at the very moment of the stop may arrive twice.
+    """
 
     def __init__(
         self, path: str | os.PathLike[str] | None = None, *,
@@ -217,13 +265,25 @@ class AlertLog:
         self.window = window
         self.limit = limit
         self._last: dict[str, datetime] = {}
+        # destination name -> token -> the finding as JSON, in the order held
+        self._waiting: dict[str, dict[int, dict[str, Any]]] = {}
+        self._left: dict[str, list[dict[str, Any]]] = {}
+        self._tokens = 0
         self._dirty = False
+        self._lock = threading.RLock()  # delivery threads settle while the reader records
         if self.path is not None and self.path.exists():
             try:
-                data = json.loads(self.path.read_text())
-                self._last = {key: datetime.fromisoformat(value) for key, value in data.items()}
-            except (OSError, ValueError, TypeError, AttributeError):
+                self._load(json.loads(self.path.read_text()))
+            except (OSError, ValueError, TypeError, AttributeError, KeyError):
                 log.warning("%s: unreadable alert log, starting afresh", self.path)
+                self._last, self._left = {}, {}
+
+    def _load(self, data: dict[str, Any]) -> None:
+        if "sent" not in data:  # the first form: only what was sent
+            data = {"sent": data}
+        self._last = {key: datetime.fromisoformat(value) for key, value in data["sent"].items()}
+        left = data.get("waiting", {})
+        self._left = {str(name): [dict(item) for item in items] for name, items in left.items()}
 
     @staticmethod
     def key(finding: Finding) -> str:
@@ -238,34 +298,86 @@ class AlertLog:
         """Remember an alert about the finding (``save=False``: the same problem going on,
         kept in memory and saved with the next alert or on close)."""
         key = self.key(finding)
-        previous = self._last.get(key)
-        self._last[key] = finding.last if previous is None else max(previous, finding.last)
-        excess = len(self._last) - self.limit
-        if excess > 0:
-            for old in sorted(self._last, key=self._last.__getitem__)[:excess]:
-                del self._last[old]
-        self._dirty = True
-        if save:
-            self.save()
+        with self._lock:
+            previous = self._last.get(key)
+            self._last[key] = finding.last if previous is None else max(previous, finding.last)
+            excess = len(self._last) - self.limit
+            if excess > 0:
+                for old in sorted(self._last, key=self._last.__getitem__)[:excess]:
+                    del self._last[old]
+            self._dirty = True
+            if save:
+                self.save()
+
+    def hold(self, destination: str, finding: Finding) -> int:
+        """Keep ``finding`` as waiting for ``destination`` (saved with the next save);
+        returns the token that settles it."""
+        with self._lock:
+            self._tokens += 1
+            self._waiting.setdefault(destination, {})[self._tokens] = finding.to_json()
+            self._dirty = True
+            return self._tokens
+
+    def settle(self, destination: str, token: int) -> None:
+        """The alert is no longer waiting (delivered, failed for good, or dropped): saved."""
+        with self._lock:
+            if self._waiting.get(destination, {}).pop(token, None) is not None:
+                self._dirty = True
+                self.save()
+
+    def waiting(self, destination: str) -> int:
+        """How many alerts wait for ``destination``."""
+        with self._lock:
+            return len(self._waiting.get(destination, {}))
+
+    def take_left(self) -> dict[str, list[Finding]]:
+        """The alerts the previous run left waiting, by destination name (once)."""
+        with self._lock:
+            left, self._left = self._left, {}
+            if left:
+                self._dirty = True  # they leave the file unless held again
+        taken: dict[str, list[Finding]] = {}
+        for name, items in left.items():
+            for item in items:
+                try:
+                    taken.setdefault(name, []).append(Finding.from_json(item))
+                except (KeyError, ValueError, TypeError, AttributeError):
+                    log.warning("%s: an unreadable waiting alert, skipped", self.path)
+        return taken
 
     def save(self) -> None:
         """Write the log (atomically) if it changed."""
-        if self.path is None or not self._dirty:
-            return
-        self._dirty = False
-        temporary = self.path.with_name(self.path.name + ".tmp")
-        try:
-            temporary.write_text(
-                json.dumps({key: value.isoformat() for key, value in self._last.items()})
-            )
-            os.replace(temporary, self.path)
-        except OSError as error:
-            log.warning("%s: cannot save the alert log: %s", self.path, error.strerror)
+        with self._lock:
+            if self.path is None or not self._dirty:
+                return
+            self._dirty = False
+            waiting = {
+                name: [*self._left.get(name, []), *items.values()]
+                for name, items in self._waiting.items()
+                if items
+            }
+            for name, items in self._left.items():
+                waiting.setdefault(name, items)
+            data = {
+                "version": 2,
+                "sent": {key: value.isoformat() for key, value in self._last.items()},
+                "waiting": waiting,
+            }
+            temporary = self.path.with_name(self.path.name + ".tmp")
+            try:
+                temporary.write_text(json.dumps(data, default=str))
+                os.replace(temporary, self.path)
+            except OSError as error:
+                log.warning("%s: cannot save the alert log: %s", self.path, error.strerror)
 
 
 class Alerts:
     """Findings to destinations: each problem once (see :class:`AlertLog`), at least
-    ``minimum`` severity. ``notify`` takes findings as they come (open or final)."""
+    ``minimum`` severity. ``notify`` takes findings as they come (open or final).
+
+    Alerts that the previous run (the same alert log) left undelivered are sent first, to
+    the destination of the same name; those whose destination is not given any more are
+    named in a warning and dropped."""
 
     def __init__(
         self,
@@ -277,6 +389,25 @@ class Alerts:
         self.destinations = list(destinations)
         self.minimum = minimum
         self.sent = log_of_sent or AlertLog()
+        self.resent: dict[str, int] = {}
+        for destination in self.destinations:
+            destination.on_settled = self._settler(destination.name)
+        by_name = {d.name: d for d in self.destinations}
+        for name, findings in self.sent.take_left().items():
+            target = by_name.get(name)
+            if target is None:
+                log.warning(
+                    "%d alert(s) left undelivered by the last run for %s, which is not"
+                    " given now: dropped", len(findings), name,
+                )  # fmt: skip
+                continue
+            for finding in findings:
+                target.send(finding, self.sent.hold(name, finding))
+            self.resent[name] = len(findings)
+        self.sent.save()
+
+    def _settler(self, name: str) -> Callable[[int], None]:
+        return lambda token: self.sent.settle(name, token)
 
     def notify(self, findings: Iterable[Finding]) -> int:
         """Send the findings not sent yet; how many were sent."""
@@ -287,19 +418,30 @@ class Alerts:
                     self.sent.record(finding, save=False)  # and no file write per refresh
                 continue
             for destination in self.destinations:
-                destination.send(finding)
-            self.sent.record(finding)
+                destination.send(finding, self.sent.hold(destination.name, finding))
+            self.sent.record(finding)  # saved with what waits
             count += 1
         return count
 
     def close(self) -> None:
+        """Deliver what waits (each destination waits a little), and save what is left."""
         for destination in self.destinations:
             destination.close()
         self.sent.save()
 
     def describe(self) -> list[str]:
         """What each destination did, for a closing message."""
-        return [
-            f"{d.name}: {d.sent} sent, {d.failed} failed, {d.dropped} dropped"
-            for d in self.destinations
-        ]
+        lines = []
+        for d in self.destinations:
+            text = f"{d.name}: {d.sent} sent, {d.failed} failed, {d.dropped} dropped"
+            resent = self.resent.get(d.name)
+            if resent:
+                text += f" ({resent} left by the last run among them)"
+            waiting = self.sent.waiting(d.name)
+            if waiting:
+                kept = self.sent.path is not None
+                text += f"; {waiting} not delivered" + (
+                    ", sent first by the next run with this checkpoint" if kept else ""
+                )
+            lines.append(text)
+        return lines

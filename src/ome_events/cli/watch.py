@@ -72,7 +72,8 @@ EXAMPLES = (
     "as JSON on standard input, OME_FINDING_* in the environment) and to the webhook (POST\n"
     '{"text": ..., "finding": ...}, retried with backoff). The webhook URL is read from\n'
     "$OME_EVENTS_WEBHOOK (or --webhook) and never printed. With --checkpoint, a restarted\n"
-    "watch goes on where it stopped and does not alert twice about the same problem.\n"
+    "watch goes on where it stopped, does not alert twice about the same problem, and first\n"
+    "sends the alerts the last run could not deliver before it stopped.\n"
 )
 
 
