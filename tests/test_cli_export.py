@@ -439,6 +439,13 @@ class TestOutputTargets:
         assert target.read_text().startswith("time,")
         assert target.stat().st_mode & 0o777 == 0o600  # the file's mode is kept
 
+    def test_a_missing_folder_names_the_output(self, tmp_path: Path) -> None:
+        """Not the temporary file the export would have written first."""
+        out = tmp_path / "missing" / "events.csv"
+        result = export(str(UTC_DIR), "-o", str(out))
+        assert result.returncode == 1
+        assert result.stderr == f"ome-events: No such file or directory: {out}\n"
+
 
 class TestFormatFromTheName:
     def test_parquet_by_name_and_unknown_suffixes_refused(self, tmp_path: Path) -> None:

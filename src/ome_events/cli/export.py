@@ -252,7 +252,10 @@ class _AtomicFile:
                 self.path = os.path.realpath(path)
                 self.mode = stat.S_IMODE(info.st_mode)
             folder = os.path.dirname(os.path.abspath(self.path))
-            fd, self.temporary = tempfile.mkstemp(prefix=".ome-events-", dir=folder)
+            try:
+                fd, self.temporary = tempfile.mkstemp(prefix=".ome-events-", dir=folder)
+            except OSError as error:  # name the file asked for, not the temporary one
+                raise OSError(error.errno, error.strerror, path) from None
             raw = os.fdopen(fd, "wb")
         self._raw = raw
         if path.endswith(".gz"):
