@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import gzip
 import os
+import resource
 import shutil
 import signal
 import subprocess
@@ -258,6 +259,42 @@ class TestFaults:
         assert write_parquet(folder, lake, existing="append") == 300_000
         assert rows(lake) == expected("edge1", 0, 300_100)
         assert not list(lake.rglob(".part-*.tmp"))
+
+    @pytest.mark.parametrize("existing", ["append", "replace"])
+    def test_a_full_disk_mid_export_leaves_whole_partitions(
+        self, tmp_path: Path, existing: str
+    ) -> None:
+        """The disk fills up (a real file size limit) after the first day's partition was
+        rewritten: status 1 naming the lake; each partition is as before or as the export
+        made it, each row once; no temporary file, no empty folder of a day it could not
+        write; the next run completes the lake exactly."""
+        folder = tmp_path / "edge1"
+        lake = tmp_path / "lake"
+        append(folder / "events.log", lines(0, 100))  # 22:00-23:39, one day
+        write_parquet(folder, lake)
+        before = rows(lake)
+        append(folder / "events.log", lines(100, 20_000))  # two weeks more
+
+        def limit_files() -> None:  # a day's partition is ~110 KB, the first one ~22 KB
+            signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+            resource.setrlimit(resource.RLIMIT_FSIZE, (60_000, 60_000))
+
+        command = [sys.executable, "-m", "ome_events", "export", str(folder),
+                   "--format", "parquet", "-o", str(lake), "--existing", existing]  # fmt: skip
+        result = subprocess.run(
+            command, capture_output=True, text=True, check=False, timeout=PATIENCE,
+            preexec_fn=limit_files,
+        )  # fmt: skip
+        assert result.returncode == 1
+        assert result.stderr.startswith(f"ome-events: {lake}: ")
+        assert "File too large" in result.stderr
+        after = rows(lake)
+        assert set(after) >= set(before) and set(after.values()) == {1}
+        assert not list(lake.rglob(".part-*.tmp"))
+        assert all(any(d.iterdir()) for d in lake.rglob("*") if d.is_dir())
+        again = subprocess.run(command, capture_output=True, text=True, timeout=PATIENCE)
+        assert again.returncode == 0, again.stderr
+        assert rows(lake) == expected("edge1", 0, 20_100)
 
 
 class TestCommandLine:

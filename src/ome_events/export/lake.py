@@ -228,6 +228,14 @@ class _Partition:
         with contextlib.suppress(Exception):
             self.file.close()
         self.temporary.unlink(missing_ok=True)
+        # A partition folder left empty (made for this export) goes too, up to the lake.
+        folder = self.directory
+        while folder != self.owner.root and folder.is_relative_to(self.owner.root):
+            try:
+                folder.rmdir()  # only when empty
+            except OSError:
+                break
+            folder = folder.parent
 
 
 class LakeWriter:
