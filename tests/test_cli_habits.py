@@ -76,6 +76,16 @@ def test_typos_get_suggestions_and_the_commands_usage() -> None:
     assert "did you mean 'BFrameDetected'?" in cause.stderr
 
 
+def test_a_port_out_of_range_is_a_usage_error() -> None:
+    """Not a traceback from bind() (OverflowError) after the watch started."""
+    for given, said in (("80000", "a port is 1 to 65535, not 80000"),
+                        ("nine", "expected a port number, not 'nine'")):  # fmt: skip
+        result = ome("watch", "--metrics-port", given, str(UTC_DIR))
+        assert result.returncode == 2
+        assert f"argument --metrics-port: {said}" in result.stderr
+        assert "Traceback" not in result.stderr
+
+
 def test_capital_f_waits_for_a_log_that_does_not_exist_yet(tmp_path: Path) -> None:
     folder = tmp_path / "not-yet"
     tail = subprocess.Popen(

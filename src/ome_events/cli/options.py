@@ -31,6 +31,7 @@ __all__ = [
     "command_filter",
     "count_or_all",
     "display_zone",
+    "port",
     "resolve_path",
     "resolve_paths",
     "warn_unknown_names",
@@ -77,6 +78,17 @@ def _regex(text: str) -> str:
     except re.error as error:
         raise argparse.ArgumentTypeError(f"not a valid regular expression: {error}") from None
     return text
+
+
+def port(text: str) -> int:
+    """A TCP port for an option (``--metrics-port``): 1 to 65535."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a port number, not {text!r}") from None
+    if not 0 < value < 65536:
+        raise argparse.ArgumentTypeError(f"a port is 1 to 65535, not {value}")
+    return value
 
 
 def _count(text: str) -> int:

@@ -28,6 +28,7 @@ from ome_events.cli.options import (
     add_path_argument,
     add_server_zone_option,
     apply_server_zone,
+    port,
     resolve_paths,
 )
 from ome_events.cli.style import SEVERITY_STYLES
@@ -133,7 +134,7 @@ def register(parser: argparse.ArgumentParser) -> None:
     )
     alerts.add_argument(
         "--metrics-port",
-        type=int,
+        type=port,
         metavar="PORT",
         help="serve Prometheus metrics on PORT (needs: pip install 'ome-events[metrics]')",
     )
