@@ -208,8 +208,8 @@ class TestCommand:
         assert first.stop(signal.SIGTERM) == 0
         errors = first.close()
         assert "0 sent, 0 failed, 0 dropped; 2 not delivered, sent first by the next run" in errors
-        waiting = json.loads((tmp_path / "watch.pos.alerts").read_text())["waiting"]
-        assert [f["subject"]["id"] for items in waiting.values() for f in items] == [
+        waiting = sorted((tmp_path / "watch.pos.alerts.waiting").glob("*.json"))
+        assert [json.loads(p.read_text())["finding"]["subject"]["id"] for p in waiting] == [
             "#default#app/cam1", "#default#app/cam2",
         ]  # fmt: skip
         gate.touch()
@@ -219,7 +219,7 @@ class TestCommand:
         assert second.stop() == 0
         assert "2 sent, 0 failed, 0 dropped (2 left by the last run among them)" in second.close()
         assert received.read_text().splitlines() == ['"#default#app/cam1"', '"#default#app/cam2"']
-        assert json.loads((tmp_path / "watch.pos.alerts").read_text())["waiting"] == {}
+        assert not list((tmp_path / "watch.pos.alerts.waiting").iterdir())
 
 
 def _wait_for(predicate: Callable[[], bool], what: str) -> None:
@@ -353,28 +353,29 @@ class TestLibrary:
         assert "the webhook: Connection refused, gave up after 1 tries" in caplog.text
         assert SECRET not in caplog.text
 
-    def test_alert_log_of_the_first_form_is_read(self, tmp_path: Path) -> None:
-        """A log written before alerts were kept waiting: only what was sent."""
-        t0 = datetime(2025, 3, 26, 10, tzinfo=UTC)
-        path = tmp_path / "x.alerts"
-        path.write_text(json.dumps({AlertLog.key(_finding(t0)): t0.isoformat()}))
-        sent = AlertLog(path)
-        assert not sent.is_new(_finding(t0 + timedelta(minutes=30)))
-        assert sent.take_left() == {}
-
     def test_waiting_alerts_survive_a_restart(self, tmp_path: Path) -> None:
-        """Held and not settled: the next log gives them back, once, as equal findings."""
+        """Held and not settled: the next log gives them back, once, as equal findings,
+        held again under their token (settling it removes its file)."""
         t0 = datetime(2025, 3, 26, 10, tzinfo=UTC)
         sent = AlertLog(tmp_path / "x.alerts")
         done = sent.hold("the webhook", _finding(t0))
         sent.hold("the webhook", _finding(t0, stream="cam2"))
-        sent.record(_finding(t0))
+        sent.hold("alert command x", _finding(t0, stream="cam3"))
         sent.settle("the webhook", done)
         again = AlertLog(tmp_path / "x.alerts")
-        assert again.take_left() == {"the webhook": [_finding(t0, stream="cam2")]}
-        assert again.take_left() == {}
-        again.save()
-        assert AlertLog(tmp_path / "x.alerts").take_left() == {}
+        left = again.take_left()
+        assert [(name, finding) for name, finding, _ in left] == [
+            ("the webhook", _finding(t0, stream="cam2")),
+            ("alert command x", _finding(t0, stream="cam3")),
+        ]
+        assert again.take_left() == [] and again.waiting("the webhook") == 1
+        new = again.hold("the webhook", _finding(t0, stream="cam4"))
+        assert new > max(token for _, _, token in left)  # no file of the last run is reused
+        for name, _, token in left:
+            again.settle(name, token)
+        assert [f.subject.stream for _, f, _ in AlertLog(tmp_path / "x.alerts").take_left()] == [
+            "cam4"
+        ]
 
     def test_alert_log_survives_a_restart(self, tmp_path: Path) -> None:
         t0 = datetime(2025, 3, 26, 10, tzinfo=UTC)

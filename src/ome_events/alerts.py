@@ -34,7 +34,6 @@ from base64 import b64encode
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
 
 from ome_events.analyze.findings import Finding, Severity
 
@@ -250,9 +249,11 @@ class AlertLog:
     is a JSON file, written atomically after each alert). Bounded: the oldest entries go
     beyond ``limit``.
 
-    It also holds the alerts still waiting for their destination (:meth:`hold`, until
-    :meth:`settle`): when ``watch`` stops with a webhook down or a slow command, what was
-    not delivered stays in the file, and the next run with the same file sends it first
+    It also keeps the alerts still waiting for their destination (:meth:`hold`, until
+    :meth:`settle`), each in a small file of the folder ``PATH.waiting`` (written when the
+    alert is queued, removed when it is settled: a cost per alert that does not grow with
+    the queue). When ``watch`` stops with a webhook down or a slow command, what was not
+    delivered stays there, and the next run with the same log sends it first
     (:meth:`take_left`). An alert is then sent at least once: one that was being delivered
     at the very moment of the stop may arrive twice.
     """
@@ -262,28 +263,36 @@ class AlertLog:
         window: timedelta = timedelta(hours=1), limit: int = 10_000,
     ) -> None:  # fmt: skip
         self.path = None if path is None else Path(path)
+        self.folder = (
+            None if self.path is None else self.path.with_name(self.path.name + ".waiting")
+        )
         self.window = window
         self.limit = limit
         self._last: dict[str, datetime] = {}
-        # destination name -> token -> the finding as JSON, in the order held
-        self._waiting: dict[str, dict[int, dict[str, Any]]] = {}
-        self._left: dict[str, list[dict[str, Any]]] = {}
+        # destination name -> token -> its file in the folder (None without a folder)
+        self._waiting: dict[str, dict[int, Path | None]] = {}
         self._tokens = 0
         self._dirty = False
-        self._lock = threading.RLock()  # delivery threads settle while the reader records
+        self._lock = threading.Lock()  # delivery threads settle while the reader records
         if self.path is not None and self.path.exists():
             try:
-                self._load(json.loads(self.path.read_text()))
-            except (OSError, ValueError, TypeError, AttributeError, KeyError):
+                data = json.loads(self.path.read_text())
+                self._last = {key: datetime.fromisoformat(value) for key, value in data.items()}
+            except (OSError, ValueError, TypeError, AttributeError):
                 log.warning("%s: unreadable alert log, starting afresh", self.path)
-                self._last, self._left = {}, {}
+        self._left = self._waiting_files()
 
-    def _load(self, data: dict[str, Any]) -> None:
-        if "sent" not in data:  # the first form: only what was sent
-            data = {"sent": data}
-        self._last = {key: datetime.fromisoformat(value) for key, value in data["sent"].items()}
-        left = data.get("waiting", {})
-        self._left = {str(name): [dict(item) for item in items] for name, items in left.items()}
+    def _waiting_files(self) -> list[Path]:
+        """The files of alerts a previous run left waiting, oldest first; tokens go on
+        after theirs."""
+        if self.folder is None or not self.folder.is_dir():
+            return []
+        files = []
+        for path in self.folder.glob("*.json"):
+            if path.stem.isdigit():
+                files.append(path)
+                self._tokens = max(self._tokens, int(path.stem))
+        return sorted(files, key=lambda path: int(path.stem))
 
     @staticmethod
     def key(finding: Finding) -> str:
@@ -298,77 +307,82 @@ class AlertLog:
         """Remember an alert about the finding (``save=False``: the same problem going on,
         kept in memory and saved with the next alert or on close)."""
         key = self.key(finding)
-        with self._lock:
-            previous = self._last.get(key)
-            self._last[key] = finding.last if previous is None else max(previous, finding.last)
-            excess = len(self._last) - self.limit
-            if excess > 0:
-                for old in sorted(self._last, key=self._last.__getitem__)[:excess]:
-                    del self._last[old]
-            self._dirty = True
-            if save:
-                self.save()
+        previous = self._last.get(key)
+        self._last[key] = finding.last if previous is None else max(previous, finding.last)
+        excess = len(self._last) - self.limit
+        if excess > 0:
+            for old in sorted(self._last, key=self._last.__getitem__)[:excess]:
+                del self._last[old]
+        self._dirty = True
+        if save:
+            self.save()
 
     def hold(self, destination: str, finding: Finding) -> int:
-        """Keep ``finding`` as waiting for ``destination`` (saved with the next save);
-        returns the token that settles it."""
+        """Keep ``finding`` as waiting for ``destination`` (in its own file); returns the
+        token that settles it."""
         with self._lock:
             self._tokens += 1
-            self._waiting.setdefault(destination, {})[self._tokens] = finding.to_json()
-            self._dirty = True
-            return self._tokens
+            token = self._tokens
+        path = None
+        if self.folder is not None:
+            path = self.folder / f"{token:010d}.json"
+            data = {"destination": destination, "finding": finding.to_json()}
+            try:
+                self.folder.mkdir(exist_ok=True)
+                temporary = path.with_suffix(".tmp")
+                temporary.write_text(json.dumps(data, default=str))
+                os.replace(temporary, path)
+            except OSError as error:
+                log.warning("%s: cannot keep a waiting alert: %s", self.folder, error.strerror)
+                path = None
+        with self._lock:
+            self._waiting.setdefault(destination, {})[token] = path
+        return token
 
     def settle(self, destination: str, token: int) -> None:
-        """The alert is no longer waiting (delivered, failed for good, or dropped): saved."""
+        """The alert is no longer waiting (delivered, failed for good, or dropped)."""
         with self._lock:
-            if self._waiting.get(destination, {}).pop(token, None) is not None:
-                self._dirty = True
-                self.save()
+            path = self._waiting.get(destination, {}).pop(token, None)
+        if path is not None:
+            path.unlink(missing_ok=True)
 
     def waiting(self, destination: str) -> int:
         """How many alerts wait for ``destination``."""
         with self._lock:
             return len(self._waiting.get(destination, {}))
 
-    def take_left(self) -> dict[str, list[Finding]]:
-        """The alerts the previous run left waiting, by destination name (once)."""
-        with self._lock:
-            left, self._left = self._left, {}
-            if left:
-                self._dirty = True  # they leave the file unless held again
-        taken: dict[str, list[Finding]] = {}
-        for name, items in left.items():
-            for item in items:
-                try:
-                    taken.setdefault(name, []).append(Finding.from_json(item))
-                except (KeyError, ValueError, TypeError, AttributeError):
-                    log.warning("%s: an unreadable waiting alert, skipped", self.path)
+    def take_left(self) -> list[tuple[str, Finding, int]]:
+        """The alerts a previous run left waiting, oldest first, once: (destination name,
+        finding, token). They are held again as they are: settle each token, or they stay
+        for the next run."""
+        taken = []
+        for path in self._left:
+            try:
+                data = json.loads(path.read_text())
+                name, finding = str(data["destination"]), Finding.from_json(data["finding"])
+            except (OSError, ValueError, TypeError, KeyError, AttributeError):
+                log.warning("%s: unreadable waiting alert, left there", path)
+                continue
+            token = int(path.stem)
+            with self._lock:
+                self._waiting.setdefault(name, {})[token] = path
+            taken.append((name, finding, token))
+        self._left = []
         return taken
 
     def save(self) -> None:
-        """Write the log (atomically) if it changed."""
-        with self._lock:
-            if self.path is None or not self._dirty:
-                return
-            self._dirty = False
-            waiting = {
-                name: [*self._left.get(name, []), *items.values()]
-                for name, items in self._waiting.items()
-                if items
-            }
-            for name, items in self._left.items():
-                waiting.setdefault(name, items)
-            data = {
-                "version": 2,
-                "sent": {key: value.isoformat() for key, value in self._last.items()},
-                "waiting": waiting,
-            }
-            temporary = self.path.with_name(self.path.name + ".tmp")
-            try:
-                temporary.write_text(json.dumps(data, default=str))
-                os.replace(temporary, self.path)
-            except OSError as error:
-                log.warning("%s: cannot save the alert log: %s", self.path, error.strerror)
+        """Write the log of what was sent (atomically) if it changed."""
+        if self.path is None or not self._dirty:
+            return
+        self._dirty = False
+        temporary = self.path.with_name(self.path.name + ".tmp")
+        try:
+            temporary.write_text(
+                json.dumps({key: value.isoformat() for key, value in self._last.items()})
+            )
+            os.replace(temporary, self.path)
+        except OSError as error:
+            log.warning("%s: cannot save the alert log: %s", self.path, error.strerror)
 
 
 class Alerts:
@@ -393,18 +407,20 @@ class Alerts:
         for destination in self.destinations:
             destination.on_settled = self._settler(destination.name)
         by_name = {d.name: d for d in self.destinations}
-        for name, findings in self.sent.take_left().items():
+        lost: dict[str, int] = {}
+        for name, finding, token in self.sent.take_left():
             target = by_name.get(name)
             if target is None:
-                log.warning(
-                    "%d alert(s) left undelivered by the last run for %s, which is not"
-                    " given now: dropped", len(findings), name,
-                )  # fmt: skip
+                lost[name] = lost.get(name, 0) + 1
+                self.sent.settle(name, token)
                 continue
-            for finding in findings:
-                target.send(finding, self.sent.hold(name, finding))
-            self.resent[name] = len(findings)
-        self.sent.save()
+            target.send(finding, token)
+            self.resent[name] = self.resent.get(name, 0) + 1
+        for name, count in lost.items():
+            log.warning(
+                "%d alert(s) left undelivered by the last run for %s, which is not given"
+                " now: dropped", count, name,
+            )  # fmt: skip
 
     def _settler(self, name: str) -> Callable[[int], None]:
         return lambda token: self.sent.settle(name, token)
